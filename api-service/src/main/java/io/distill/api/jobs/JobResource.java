@@ -1,0 +1,90 @@
+package io.distill.api.jobs;
+
+import io.distill.api.identity.CurrentUser;
+import io.distill.model.JobStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** Submit, read and list extraction jobs. Every call is scoped to the calling user. */
+@Path("/api/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+    static final int MAX_PAGE = 100;
+
+    private final JobService jobs;
+    private final CurrentUser user;
+
+    public JobResource(JobService jobs, CurrentUser user) {
+        this.jobs = jobs;
+        this.user = user;
+    }
+
+    /** Accepts a message for extraction: 202 with the job id; progress follows over the WebSocket. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request) {
+        return jobs.submitMessage(user.id(), request).map(job -> {
+            URI location = URI.create("/api/jobs/" + job.id);
+            return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location).build();
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<JobView> get(@PathParam("id") String id) {
+        UUID jobId = parseId(id);
+        return jobs.find(user.id(), jobId).map(job -> {
+            if (job == null) {
+                throw new NotFoundException("no job " + id);
+            }
+            return JobView.of(job);
+        });
+    }
+
+    @GET
+    public Uni<JobPage> list(@QueryParam("status") String status,
+                             @QueryParam("limit") @DefaultValue("20") int limit,
+                             @QueryParam("cursor") String cursor) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new BadRequestException("limit must be between 1 and " + MAX_PAGE);
+        }
+        return jobs.list(user.id(), parseStatus(status), limit, cursor == null ? null : PageCursor.decode(cursor));
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no job " + id);
+        }
+    }
+
+    private static JobStatus parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStatus.fromDb(status);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("status must be one of " + Arrays.toString(
+                    Arrays.stream(JobStatus.values()).map(JobStatus::dbValue).toArray()));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.distill.worker.jobs;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A job this worker holds the lease for. {@code leaseVersion} is the fencing token: every later
+ * write names it, so a worker whose lease was taken over cannot write anything.
+ */
+public record ClaimedJob(
+        UUID id,
+        String userId,
+        String sourceKind,
+        String sourceText,
+        String fileUrl,
+        String filename,
+        String format,
+        Map<String, Object> options,
+        Map<String, Object> metadata,
+        int progress,
+        long seq,
+        int retryCount,
+        int maxRetries,
+        long leaseVersion) {
+}

@@ -1,0 +1,18 @@
+package io.distill.worker.llm;
+
+import io.distill.worker.formats.DocumentModel;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a document into a structured record. The seam where the LLM provider plugs in. */
+public interface Extractor {
+
+    /** The name recorded with each result, so nobody mistakes one extractor's output for another's. */
+    String name();
+
+    /** Fields every record of this extractor must carry: what VALIDATE checks. */
+    Set<String> requiredFields();
+
+    Extraction extract(DocumentModel document, Map<String, Object> options);
+}

@@ -1,0 +1,40 @@
+package io.distill.model;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The states of an extraction job and the only transitions allowed between them. Both the API
+ * (cancel, retry) and the worker (claim, finish, reschedule) ask this enum before they write, and
+ * the SQL they run repeats the same guard as a compare-and-set.
+ */
+public enum JobStatus {
+    PENDING, PROCESSING, COMPLETED, FAILED, CANCELLED;
+
+    public String dbValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static JobStatus fromDb(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    /** Which states may follow this one. PROCESSING → PENDING is a scheduled retry. */
+    public Set<JobStatus> successors() {
+        return switch (this) {
+            case PENDING -> EnumSet.of(PROCESSING, CANCELLED, FAILED);
+            case PROCESSING -> EnumSet.of(PROCESSING, COMPLETED, FAILED, CANCELLED, PENDING);
+            case FAILED -> EnumSet.of(PENDING);
+            case COMPLETED, CANCELLED -> EnumSet.noneOf(JobStatus.class);
+        };
+    }
+
+    public boolean canMoveTo(JobStatus next) {
+        return successors().contains(next);
+    }
+}

@@ -1,0 +1,32 @@
+package io.distill.model;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What happens after a failed attempt: another attempt later (exponential backoff with full
+ * jitter, bounded by {@code max_retries}) or a terminal failure. Validation errors are final.
+ */
+public record RetryPolicy(Duration baseDelay, Duration maxDelay) {
+
+    public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofSeconds(2), Duration.ofMinutes(5));
+
+    public sealed interface Decision permits Retry, GiveUp {
+    }
+
+    public record Retry(Duration delay) implements Decision {
+    }
+
+    public record GiveUp() implements Decision {
+    }
+
+    public Decision afterFailure(ErrorClass error, int retryCount, int maxRetries) {
+        if (!error.retryable() || retryCount >= maxRetries) {
+            return new GiveUp();
+        }
+        long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(retryCount, 20));
+        // "equal jitter": at least half the backoff, so retries never bunch up at zero
+        long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+        return new Retry(Duration.ofMillis(delay));
+    }
+}

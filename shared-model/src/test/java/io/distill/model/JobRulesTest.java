@@ -1,0 +1,68 @@
+package io.distill.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobRulesTest {
+
+    @Test
+    void terminalStatesHaveNoWayOutExceptRetryOfFailed() {
+        assertTrue(JobStatus.COMPLETED.successors().isEmpty());
+        assertTrue(JobStatus.CANCELLED.successors().isEmpty());
+        assertTrue(JobStatus.FAILED.canMoveTo(JobStatus.PENDING));
+        assertFalse(JobStatus.FAILED.canMoveTo(JobStatus.COMPLETED));
+        assertFalse(JobStatus.PENDING.canMoveTo(JobStatus.COMPLETED));
+        assertTrue(JobStatus.PROCESSING.canMoveTo(JobStatus.PENDING));
+    }
+
+    @Test
+    void progressIsClampedAndNeverMovesBackwards() {
+        ProgressEvent at50 = event(3, 50);
+        assertEquals(100, event(1, 250).progress());
+        assertEquals(0, event(1, -5).progress());
+        assertTrue(ProgressRule.mayFollow(null, at50));
+        assertTrue(ProgressRule.mayFollow(at50, event(4, 50)));
+        assertFalse(ProgressRule.mayFollow(at50, event(4, 40)), "backwards progress");
+        assertFalse(ProgressRule.mayFollow(at50, event(3, 60)), "same sequence twice");
+        assertFalse(ProgressRule.mayFollow(at50, event(2, 60)), "older sequence");
+    }
+
+    @Test
+    void validationErrorsAreNotRetried() {
+        assertInstanceOf(RetryPolicy.GiveUp.class, RetryPolicy.DEFAULT.afterFailure(ErrorClass.VALIDATION_ERROR, 0, 3));
+    }
+
+    @Test
+    void retryableErrorsBackOffExponentiallyUntilMaxRetries() {
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            var decision = assertInstanceOf(RetryPolicy.Retry.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, attempt, 3));
+            long cap = 1000L << attempt;
+            assertTrue(decision.delay().toMillis() >= cap / 2 && decision.delay().toMillis() <= cap, decision.toString());
+        }
+        assertInstanceOf(RetryPolicy.GiveUp.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, 3, 3));
+        var capped = assertInstanceOf(RetryPolicy.Retry.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, 9, 10));
+        assertTrue(capped.delay().toMillis() <= 30_000);
+    }
+
+    @Test
+    void errorReasonsCarryTheirClass() {
+        assertEquals("validation_error:text is empty", ErrorClass.VALIDATION_ERROR.reason("text is empty"));
+    }
+
+    @Test
+    void eventsRoundTripThroughTheWireFormat() {
+        ProgressEvent sent = event(7, 35).withError(null, null);
+        assertEquals(sent, Json.read(Json.write(sent), ProgressEvent.class));
+    }
+
+    private static ProgressEvent event(long seq, int progress) {
+        return ProgressEvent.of(java.util.UUID.randomUUID(), "u1", Stage.LOAD, JobStatus.PROCESSING, progress, seq);
+    }
+}

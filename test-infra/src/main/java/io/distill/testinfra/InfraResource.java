@@ -1,0 +1,68 @@
+package io.distill.testinfra;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Real PostgreSQL and a real KRaft Kafka for a {@code @QuarkusTest}. initArgs:
+ * {@code postgres}, {@code kafka} (default true) and {@code migrate} (default false: apply the
+ * shared migrations here, for services that do not own them).
+ */
+public class InfraResource implements QuarkusTestResourceLifecycleManager {
+    private LocalPostgres pg;
+    private KraftBroker kafka;
+    private boolean wantPg = true;
+    private boolean wantKafka = true;
+    private boolean migrate = false;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        wantPg = Boolean.parseBoolean(initArgs.getOrDefault("postgres", "true"));
+        wantKafka = Boolean.parseBoolean(initArgs.getOrDefault("kafka", "true"));
+        migrate = Boolean.parseBoolean(initArgs.getOrDefault("migrate", "false"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> cfg = new HashMap<>();
+        try {
+            if (wantPg) {
+                long t0 = System.nanoTime();
+                pg = LocalPostgres.start();
+                if (migrate) {
+                    Schema.migrate(pg.jdbcUrl());
+                }
+                System.out.printf("[infra] postgres on %d in %d ms%n", pg.port(), (System.nanoTime() - t0) / 1_000_000);
+                cfg.put("quarkus.datasource.username", "postgres");
+                cfg.put("quarkus.datasource.password", "postgres");
+                cfg.put("quarkus.datasource.reactive.url", pg.reactiveUrl());
+                cfg.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
+                cfg.put("distill.test.jdbc-url", pg.jdbcUrl());
+            }
+            if (wantKafka) {
+                long t0 = System.nanoTime();
+                kafka = KraftBroker.start();
+                System.out.printf("[infra] kafka on %s in %d ms%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+                cfg.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            }
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("test infrastructure failed to start", e);
+        }
+        return cfg;
+    }
+
+    @Override
+    public void stop() {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+        if (pg != null) {
+            pg.close();
+            pg = null;
+        }
+    }
+}

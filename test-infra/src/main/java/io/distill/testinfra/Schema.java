@@ -1,0 +1,17 @@
+package io.distill.testinfra;
+
+import org.flywaydb.core.Flyway;
+
+/** Applies the shared migrations, as api-service does at start, for tests of the other services. */
+public final class Schema {
+    private Schema() {
+    }
+
+    public static void migrate(String jdbcUrl) {
+        Flyway.configure()
+                .dataSource(jdbcUrl, "postgres", "postgres")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+}

@@ -1,0 +1,48 @@
+package io.distill.gateway;
+
+import io.distill.model.JobStatus;
+import io.distill.model.ProgressEvent;
+import io.distill.model.Stage;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The current state of jobs as stored, expressed as the event a subscriber would have seen last. */
+@ApplicationScoped
+public class JobSnapshots {
+    private static final String COLUMNS = "id, user_id, status, progress, current_stage, event_seq, error_code, error_message, updated_at";
+    private static final String ONE = "select " + COLUMNS + " from extraction_jobs where id = $1 and user_id = $2";
+    private static final String RECENT = "select " + COLUMNS + " from extraction_jobs where user_id = $1"
+            + " order by created_at desc limit $2";
+
+    private final Pool pool;
+
+    public JobSnapshots(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The job's state, or null when it does not exist or is not this user's (indistinguishable on purpose). */
+    public Uni<ProgressEvent> job(UUID jobId, String userId) {
+        return pool.preparedQuery(ONE).execute(Tuple.of(jobId, userId))
+                .map(rows -> rows.iterator().hasNext() ? toEvent(rows.iterator().next()) : null);
+    }
+
+    public Uni<List<ProgressEvent>> recent(String userId, int limit) {
+        return pool.preparedQuery(RECENT).execute(Tuple.of(userId, limit))
+                .map(rows -> rows.stream().map(JobSnapshots::toEvent).toList());
+    }
+
+    private static ProgressEvent toEvent(Row row) {
+        String stage = row.getString("current_stage");
+        return new ProgressEvent(ProgressEvent.SCHEMA_VERSION, row.getUUID("id"), row.getString("user_id"),
+                stage == null ? Stage.QUEUED : Stage.valueOf(stage), JobStatus.fromDb(row.getString("status")),
+                row.getInteger("progress"), row.getLong("event_seq"),
+                row.getOffsetDateTime("updated_at") == null ? null : row.getOffsetDateTime("updated_at").toInstant(),
+                row.getString("error_code"), row.getString("error_message"));
+    }
+}

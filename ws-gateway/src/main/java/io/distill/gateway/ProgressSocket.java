@@ -1,0 +1,39 @@
+package io.distill.gateway;
+
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code /ws/progress}: a browser subscribes to one job ({@code {"type":"subscribe","jobId":…}}) or
+ * to all of its jobs ({@code {"type":"subscribe","all":true}}), gets the current state at once and
+ * then every newer event. Thin on purpose: {@link Subscriptions} does the work.
+ */
+@WebSocket(path = "/ws/progress")
+public class ProgressSocket {
+    private final Subscriptions subscriptions;
+    private final WebSocketConnection connection;
+
+    public ProgressSocket(Subscriptions subscriptions, WebSocketConnection connection) {
+        this.subscriptions = subscriptions;
+        this.connection = connection;
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen() {
+        return subscriptions.open(connection);
+    }
+
+    @OnTextMessage
+    public Uni<Void> onMessage(String message) {
+        return subscriptions.handle(connection, message);
+    }
+
+    @OnClose
+    public void onClose() {
+        subscriptions.close(connection);
+    }
+}

@@ -1,0 +1,120 @@
+package io.distill.gateway;
+
+import io.distill.model.Json;
+import io.distill.model.ProgressEvent;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Who follows which job. A subscription first registers, then sends the stored state, so no event
+ * falls between the two; each {@link Viewer} drops whatever is older than what it already sent.
+ */
+@ApplicationScoped
+public class Subscriptions {
+    static final int RECENT_JOBS = 50;
+    private static final Pattern VALID_USER = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+
+    private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
+    private final JobSnapshots snapshots;
+
+    public Subscriptions(JobSnapshots snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    /**
+     * Interim identity until token authentication (issue 6): the {@code user} query parameter,
+     * mirroring the API's {@code X-Distill-User} header. A connection without one is closed.
+     */
+    Uni<Void> open(WebSocketConnection connection) {
+        String user = queryParam(connection.handshakeRequest().query(), "user");
+        if (user == null || !VALID_USER.matcher(user).matches()) {
+            return connection.close();
+        }
+        viewers.put(connection.id(), new Viewer(connection, user));
+        return Uni.createFrom().voidItem();
+    }
+
+    void close(WebSocketConnection connection) {
+        viewers.remove(connection.id());
+    }
+
+    Uni<Void> handle(WebSocketConnection connection, String text) {
+        Viewer viewer = viewers.get(connection.id());
+        if (viewer == null) {
+            return Uni.createFrom().voidItem();
+        }
+        ClientMessage message;
+        try {
+            message = Json.read(text, ClientMessage.class);
+        } catch (IllegalArgumentException e) {
+            viewer.send(ServerMessage.error("malformed message: expected JSON like {\"type\":\"subscribe\",\"jobId\":\"…\"}"));
+            return Uni.createFrom().voidItem();
+        }
+        if ("subscribe".equals(message.type()) && message.wantsAll()) {
+            viewer.followAll();
+            return snapshots.recent(viewer.userId(), RECENT_JOBS).invoke(events -> {
+                viewer.send(ServerMessage.subscribed(null));
+                events.forEach(viewer::offer);
+            }).replaceWithVoid();
+        }
+        UUID jobId = parseJobId(message.jobId());
+        if (jobId == null || !("subscribe".equals(message.type()) || "unsubscribe".equals(message.type()))) {
+            viewer.send(ServerMessage.error("expected {\"type\":\"subscribe\"|\"unsubscribe\",\"jobId\":\"<uuid>\"} or {\"type\":\"subscribe\",\"all\":true}"));
+            return Uni.createFrom().voidItem();
+        }
+        if ("unsubscribe".equals(message.type())) {
+            viewer.unfollow(jobId);
+            return Uni.createFrom().voidItem();
+        }
+        viewer.follow(jobId);
+        return snapshots.job(jobId, viewer.userId()).invoke(snapshot -> {
+            if (snapshot == null) {
+                viewer.unfollow(jobId);
+                viewer.send(ServerMessage.error("no job " + jobId));
+                return;
+            }
+            viewer.send(ServerMessage.subscribed(jobId.toString()));
+            viewer.offer(snapshot);
+        }).replaceWithVoid();
+    }
+
+    /** Called for every event on the topic; each viewer decides whether it is for them. */
+    void dispatch(ProgressEvent event) {
+        for (Viewer viewer : viewers.values()) {
+            viewer.offer(event);
+        }
+    }
+
+    int openConnections() {
+        return viewers.size();
+    }
+
+    private static UUID parseJobId(String jobId) {
+        try {
+            return jobId == null ? null : UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static String queryParam(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+}
