@@ -1,6 +1,10 @@
 package io.distill.testinfra;
 
+import io.distill.model.Topics;
 import kafka.server.KafkaConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -11,14 +15,19 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A real single-node Kafka (KRaft, broker and controller combined) in this JVM, from
  * {@code kafka_2.13} alone: no Docker, no separate process to forget.
  */
 public final class KraftBroker implements AutoCloseable {
+    /** Several partitions, so that concurrent workers and consumer groups are exercised for real. */
+    public static final int PARTITIONS = 4;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dir;
@@ -47,8 +56,7 @@ public final class KraftBroker implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dir.toString());
-        // several partitions so that concurrent workers and consumer groups are exercised for real
-        p.put("num.partitions", "4");
+        p.put("num.partitions", String.valueOf(PARTITIONS));
         p.put("auto.create.topics.enable", "true");
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "1");
@@ -72,7 +80,22 @@ public final class KraftBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        return new KraftBroker(server, "127.0.0.1:" + brokerPort, dir, deleteOnClose);
+        KraftBroker broker = new KraftBroker(server, "127.0.0.1:" + brokerPort, dir, deleteOnClose);
+        broker.createTopics(Topics.JOBS, Topics.JOB_EVENTS, Topics.JOBS_DEAD_LETTER);
+        return broker;
+    }
+
+    /**
+     * Declares the topics up front, as production does: a consumer that starts before a topic
+     * exists only notices it at its next metadata refresh (minutes later).
+     */
+    public void createTopics(String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = Arrays.stream(names).filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList();
+            admin.createTopics(missing).all().get();
+        }
     }
 
     public String bootstrapServers() {

@@ -2,6 +2,7 @@ package io.distill.gateway;
 
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
+import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,11 @@ public class Subscriptions {
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
     private final JobSnapshots snapshots;
+    private final OpenConnections connections;
 
-    public Subscriptions(JobSnapshots snapshots) {
+    public Subscriptions(JobSnapshots snapshots, OpenConnections connections) {
         this.snapshots = snapshots;
+        this.connections = connections;
     }
 
     /**
@@ -38,7 +41,10 @@ public class Subscriptions {
         if (user == null || !VALID_USER.matcher(user).matches()) {
             return connection.close();
         }
-        viewers.put(connection.id(), new Viewer(connection, user));
+        // the injected connection is a session-scoped proxy; events are sent from Kafka's threads,
+        // outside any session, so keep the connection object itself
+        connections.findByConnectionId(connection.id())
+                .ifPresent(open -> viewers.put(open.id(), new Viewer(open, user)));
         return Uni.createFrom().voidItem();
     }
 

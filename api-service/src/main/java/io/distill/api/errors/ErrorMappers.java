@@ -29,6 +29,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        // the REST layer wraps body parse failures: report them as what they are
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         String code = status.getReasonPhrase().toLowerCase().replace(' ', '_');
         return error(status, code, e.getMessage());

@@ -50,6 +50,7 @@ public class JobRunner {
         leases.hold(job);
         try {
             pipeline.run(context);
+            LOG.infof("job %s completed, stage timings (ms) %s", jobId, context.stageMillis());
         } catch (LeaseLostException e) {
             LOG.infof("job %s: %s; leaving it to its new owner", jobId, e.getMessage());
         } catch (PipelineException e) {

@@ -1,0 +1,198 @@
+package io.distill.worker;
+
+import io.distill.model.JobMessage;
+import io.distill.model.JobStatus;
+import io.distill.model.Json;
+import io.distill.model.ProgressEvent;
+import io.distill.model.Topics;
+import io.distill.testinfra.Await;
+import io.distill.testinfra.Db;
+import io.distill.testinfra.InfraResource;
+import io.distill.testinfra.KafkaProbe;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The worker against real Kafka and PostgreSQL: jobs are rows plus messages, as the API makes them. */
+@QuarkusTest
+@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+class PipelineTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String MESSAGE = """
+            ACME Q3 results beat expectations
+
+            ACME Corp reported revenue of EUR 1,200,000 on 2026-10-30. Margins improved.
+            Contact investor.relations@acme.example or see https://acme.example/q3 for details.
+            """;
+
+    @ConfigProperty(name = "distill.test.jdbc-url")
+    String jdbcUrl;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    Db db;
+    KafkaProbe kafka;
+
+    @BeforeEach
+    void setUp() {
+        db = new Db(jdbcUrl);
+        kafka = new KafkaProbe(bootstrap);
+    }
+
+    @Test
+    void messageJobRunsEveryStageAndStoresOneNamedResult() {
+        UUID id = insertPendingJob(MESSAGE);
+        enqueue(id);
+
+        awaitStatus(id, "completed");
+        Map<String, Object> job = db.query("select progress, current_stage, retry_count, error_code, lease_owner, "
+                + "result->'extractor'->>'name' as extractor, result->'extractor'->>'kind' as kind, "
+                + "result->'fields'->>'title' as title, result->'fields'->'emails'->>0 as email, "
+                + "result->'fields'->'dates'->>0 as date, result->'fields'->'amounts'->>0 as amount, "
+                + "stage_timings::text as timings, started_at is not null as started, completed_at is not null as completed "
+                + "from extraction_jobs where id = ?", id).get(0);
+        assertEquals(100, job.get("progress"));
+        assertEquals("PERSIST", job.get("current_stage"));
+        assertEquals("offline-rules-v1", job.get("extractor"));
+        assertEquals("offline", job.get("kind"));
+        assertEquals("ACME Q3 results beat expectations", job.get("title"));
+        assertEquals("investor.relations@acme.example", job.get("email"));
+        assertEquals("2026-10-30", job.get("date"));
+        assertEquals("EUR 1,200,000", job.get("amount"));
+        assertEquals(null, job.get("lease_owner"), "lease released");
+        assertEquals(true, job.get("started"));
+        assertEquals(true, job.get("completed"));
+        // PERSIST writes the timings in its own transaction, so the row holds every stage before it
+        for (String stage : List.of("LOAD", "TEXT_EXTRACT", "LLM_EXTRACT", "VALIDATE")) {
+            assertTrue(job.get("timings").toString().contains("\"" + stage + "\""), "timing of " + stage + " in " + job.get("timings"));
+        }
+        assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
+
+        List<ProgressEvent> events = eventsOf(id, 6);
+        assertEquals(6, events.size(), "claim, four stage events and the completion: " + events);
+        for (int i = 1; i < events.size(); i++) {
+            assertTrue(events.get(i).seq() > events.get(i - 1).seq(), "sequence grows: " + events);
+            assertTrue(events.get(i).progress() >= events.get(i - 1).progress(), "progress never decreases: " + events);
+        }
+        ProgressEvent last = events.get(events.size() - 1);
+        assertEquals(JobStatus.COMPLETED, last.status());
+        assertEquals(100, last.progress());
+        assertEquals("u1", last.userId());
+    }
+
+    @Test
+    void duplicateDeliveryYieldsOneResultAndOneStateHistory() throws Exception {
+        UUID id = insertPendingJob(MESSAGE);
+        enqueue(id);
+        enqueue(id);
+        awaitStatus(id, "completed");
+        enqueue(id);
+        Thread.sleep(1500); // the late duplicate has time to be consumed (and refused)
+
+        assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
+        List<String> history = db.query("select coalesce(from_status, '-') || '>' || to_status as t from job_state_transitions "
+                + "where job_id = ? order by id", id).stream().map(r -> (String) r.get("t")).toList();
+        assertEquals(List.of("->pending", "pending>processing", "processing>completed"), history);
+        assertEquals(1L, ((Number) db.query("select lease_version from extraction_jobs where id = ?", id).get(0).get("lease_version")).longValue(),
+                "claimed exactly once");
+    }
+
+    @Test
+    void jobOfADeadWorkerIsTakenOverAfterItsLeaseExpires() {
+        UUID id = insertPendingJob(MESSAGE);
+        // what a worker killed mid-job leaves behind: processing, its lease run out, no message in flight
+        db.update("update extraction_jobs set status = 'processing', lease_owner = 'dead-worker', lease_version = 1, "
+                + "progress = 35, current_stage = 'TEXT_EXTRACT', event_seq = 3, "
+                + "lease_expires_at = now() - interval '1 second', enqueued_at = now() - interval '1 minute' where id = ?", id);
+
+        awaitStatus(id, "completed");
+        Map<String, Object> job = db.query("select lease_version, progress from extraction_jobs where id = ?", id).get(0);
+        assertEquals(2L, ((Number) job.get("lease_version")).longValue(), "taken over once");
+        assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
+        String completedBy = (String) db.query("select lease_owner from job_state_transitions where job_id = ? and to_status = 'completed'", id)
+                .get(0).get("lease_owner");
+        assertNotEquals("dead-worker", completedBy);
+        List<ProgressEvent> events = eventsOf(id, 6);
+        assertTrue(events.stream().allMatch(e -> e.seq() > 3 && e.progress() >= 35), "the new owner continues the sequence: " + events);
+    }
+
+    @Test
+    void jobHeldByALiveWorkerIsNotStolen() throws Exception {
+        UUID id = insertPendingJob(MESSAGE);
+        db.update("update extraction_jobs set status = 'processing', lease_owner = 'busy-worker', lease_version = 1, "
+                + "lease_expires_at = now() + interval '1 hour', enqueued_at = now() where id = ?", id);
+        enqueue(id);
+        Thread.sleep(3000);
+        Map<String, Object> job = db.query("select status, lease_owner from extraction_jobs where id = ?", id).get(0);
+        assertEquals("processing", job.get("status"));
+        assertEquals("busy-worker", job.get("lease_owner"));
+        assertEquals(0, db.count("select count(*) from extraction_results where job_id = ?", id));
+    }
+
+    @Test
+    void blankDocumentFailsWithValidationErrorAndIsNotRetried() {
+        UUID id = insertPendingJob("   \n\n  ");
+        enqueue(id);
+        awaitStatus(id, "failed");
+        Map<String, Object> job = db.query("select error_code, error_message, retry_count, next_retry_at from extraction_jobs where id = ?", id).get(0);
+        assertEquals("validation_error", job.get("error_code"));
+        assertEquals("document has no text", job.get("error_message"));
+        assertEquals(0, job.get("retry_count"));
+        assertEquals(null, job.get("next_retry_at"));
+        ProgressEvent last = eventsOf(id, 3).get(2);
+        assertEquals(JobStatus.FAILED, last.status());
+        assertEquals("validation_error", last.errorCode());
+    }
+
+    @Test
+    void poisonRecordGoesToTheDeadLetterTopicAndThePartitionKeepsMoving() {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        kafka.send(Topics.JOBS, poisonKey, "this is not a job message");
+        var dead = kafka.read(Topics.JOBS_DEAD_LETTER, r -> poisonKey.equals(r.key()), got -> !got.isEmpty(), WAIT);
+        assertEquals(1, dead.size());
+        var reason = dead.get(0).headers().lastHeader("dead-letter-reason");
+        assertTrue(reason != null && new String(reason.value(), StandardCharsets.UTF_8).contains("unparseable JobMessage"),
+                "reason header names the problem");
+
+        UUID id = insertPendingJob(MESSAGE);
+        kafka.send(Topics.JOBS, poisonKey, Json.write(JobMessage.of(id, "u1"))); // same key: same partition
+        awaitStatus(id, "completed");
+    }
+
+    private UUID insertPendingJob(String text) {
+        UUID id = UUID.randomUUID();
+        db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, enqueued_at) "
+                + "values (?, 'u1', 'message', 'text', ?, now())", id, text);
+        return id;
+    }
+
+    private void enqueue(UUID id) {
+        kafka.send(Topics.JOBS, id.toString(), Json.write(JobMessage.of(id, "u1")));
+    }
+
+    private void awaitStatus(UUID id, String status) {
+        Await.until(WAIT, "job " + id + " " + status,
+                () -> (String) db.query("select status from extraction_jobs where id = ?", id).get(0).get("status"),
+                status::equals);
+    }
+
+    private List<ProgressEvent> eventsOf(UUID id, int expected) {
+        return kafka.read(Topics.JOB_EVENTS, r -> id.toString().equals(r.key()), got -> got.size() >= expected, WAIT)
+                .stream().map(ConsumerRecord::value).map(v -> Json.read(v, ProgressEvent.class)).toList();
+    }
+}

@@ -1,0 +1,179 @@
+package io.distill.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.distill.model.JobStatus;
+import io.distill.model.Json;
+import io.distill.model.ProgressEvent;
+import io.distill.model.Stage;
+import io.distill.model.Topics;
+import io.distill.testinfra.Db;
+import io.distill.testinfra.InfraResource;
+import io.distill.testinfra.KafkaProbe;
+import io.distill.testinfra.WsClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway against real Kafka and PostgreSQL, with a real WebSocket client. */
+@QuarkusTest
+@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+class ProgressSocketTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/ws/progress")
+    URI socket;
+    @ConfigProperty(name = "distill.test.jdbc-url")
+    String jdbcUrl;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    Db db;
+    KafkaProbe kafka;
+
+    @BeforeEach
+    void setUp() {
+        db = new Db(jdbcUrl);
+        kafka = new KafkaProbe(bootstrap);
+    }
+
+    @Test
+    void subscriberGetsStoredStateThenOnlyNewerForwardProgress() throws Exception {
+        UUID job = insertJob("alice", 10, 2);
+        UUID othersJob = insertJob("bob", 0, 0);
+        try (WsClient ws = connect("alice")) {
+            ws.send("{\"type\":\"subscribe\",\"jobId\":\"" + job + "\"}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+            ProgressEvent snapshot = progress(ws.next(WAIT));
+            assertEquals(2, snapshot.seq());
+            assertEquals(10, snapshot.progress());
+
+            long seq = awaitGatewayListening(ws, job, "alice", 3);
+            publish(job, "alice", seq + 1, 35, JobStatus.PROCESSING);
+            publish(job, "alice", seq + 1, 40, JobStatus.PROCESSING);   // duplicate sequence: dropped
+            publish(job, "alice", seq + 2, 20, JobStatus.PROCESSING);   // backwards: dropped
+            publish(othersJob, "bob", 50, 50, JobStatus.PROCESSING);    // someone else's: never seen
+            publish(job, "bob", seq + 3, 60, JobStatus.PROCESSING);     // wrong owner on alice's job id: dropped
+            publish(job, "alice", seq + 4, 100, JobStatus.COMPLETED);
+
+            List<ProgressEvent> got = new ArrayList<>();
+            while (got.isEmpty() || got.get(got.size() - 1).status() != JobStatus.COMPLETED) {
+                String message = ws.next(WAIT);
+                assertNotNull(message, "completion arrives; so far " + got);
+                got.add(progress(message));
+            }
+            assertEquals(List.of(seq + 1, seq + 4), got.stream().map(ProgressEvent::seq).toList());
+            assertEquals(List.of(35, 100), got.stream().map(ProgressEvent::progress).toList());
+            assertTrue(got.stream().allMatch(e -> e.jobId().equals(job)));
+        }
+    }
+
+    @Test
+    void anotherUsersJobCannotBeSubscribedTo() throws Exception {
+        UUID bobsJob = insertJob("bob", 40, 4);
+        try (WsClient ws = connect("alice")) {
+            ws.send("{\"type\":\"subscribe\",\"jobId\":\"" + bobsJob + "\"}");
+            JsonNode answer = Json.mapper().readTree(ws.next(WAIT));
+            assertEquals("error", answer.get("type").asText());
+            assertEquals("no job " + bobsJob, answer.get("reason").asText());
+            publish(bobsJob, "bob", 5, 50, JobStatus.PROCESSING);
+            assertEquals(null, ws.next(Duration.ofSeconds(2)), "nothing of bob's reaches alice");
+        }
+    }
+
+    @Test
+    void subscribeAllSendsRecentJobsAndThenTheirEvents() throws Exception {
+        String user = "carol-" + UUID.randomUUID().toString().substring(0, 6);
+        UUID first = insertJob(user, 0, 0);
+        UUID second = insertJob(user, 85, 5);
+        try (WsClient ws = connect(user)) {
+            ws.send("{\"type\":\"subscribe\",\"all\":true}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+            List<UUID> snapshotJobs = List.of(progress(ws.next(WAIT)).jobId(), progress(ws.next(WAIT)).jobId());
+            assertTrue(snapshotJobs.containsAll(List.of(first, second)), snapshotJobs.toString());
+            long seq = awaitGatewayListening(ws, first, user, 1);
+            publish(first, user, seq + 1, 100, JobStatus.COMPLETED);
+            ProgressEvent done = progress(ws.next(WAIT));
+            assertEquals(first, done.jobId());
+            assertEquals(JobStatus.COMPLETED, done.status());
+        }
+    }
+
+    @Test
+    void malformedMessagesGetAReasonAndTheConnectionStays() throws Exception {
+        try (WsClient ws = connect("dave")) {
+            ws.send("not json");
+            assertEquals("error", type(ws.next(WAIT)));
+            ws.send("{\"type\":\"subscribe\",\"jobId\":\"nope\"}");
+            assertEquals("error", type(ws.next(WAIT)));
+            UUID job = insertJob("dave", 0, 0);
+            ws.send("{\"type\":\"subscribe\",\"jobId\":\"" + job + "\"}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+        }
+    }
+
+    @Test
+    void connectionWithoutUserIsClosed() {
+        try (WsClient ws = WsClient.connect(socket.toString().replace("http", "ws"))) {
+            assertNotNull(ws.awaitClose(WAIT), "server closes an anonymous connection");
+        }
+    }
+
+    /**
+     * The gateway reads the topic from the end, starting once Kafka assigned its partitions: publish
+     * probe events until one arrives, and return the last sequence used.
+     */
+    private long awaitGatewayListening(WsClient ws, UUID job, String user, long firstSeq) throws Exception {
+        long seq = firstSeq;
+        for (int attempt = 0; attempt < 60; attempt++, seq++) {
+            publish(job, user, seq, 10, JobStatus.PROCESSING);
+            String message = ws.next(Duration.ofMillis(500));
+            if (message != null) {
+                assertEquals(seq, progress(message).seq());
+                return seq;
+            }
+        }
+        throw new AssertionError("gateway never received events");
+    }
+
+    private WsClient connect(String user) {
+        return WsClient.connect(socket.toString().replace("http", "ws") + "?user=" + user);
+    }
+
+    private UUID insertJob(String user, int progress, long seq) {
+        UUID id = UUID.randomUUID();
+        db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, progress, event_seq, current_stage) "
+                + "values (?, ?, 'message', 'text', 'x', ?, ?, 'LOAD')", id, user, progress, seq);
+        return id;
+    }
+
+    private void publish(UUID job, String user, long seq, int progress, JobStatus status) {
+        kafka.send(Topics.JOB_EVENTS, job.toString(),
+                Json.write(ProgressEvent.of(job, user, Stage.TEXT_EXTRACT, status, progress, seq)));
+    }
+
+    private static String type(String message) throws Exception {
+        assertNotNull(message, "a message arrives");
+        return Json.mapper().readTree(message).get("type").asText();
+    }
+
+    private static ProgressEvent progress(String message) throws Exception {
+        assertNotNull(message, "a message arrives");
+        JsonNode node = Json.mapper().readTree(message);
+        assertEquals("progress", node.get("type").asText(), message);
+        return Json.mapper().treeToValue(node.get("event"), ProgressEvent.class);
+    }
+}
