@@ -1,5 +1,8 @@
 package io.distill.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -12,10 +15,13 @@ import java.util.Set;
 public enum JobStatus {
     PENDING, PROCESSING, COMPLETED, FAILED, CANCELLED;
 
+    /** The name in the database, the REST API and the events: lower case. */
+    @JsonValue
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    @JsonCreator
     public static JobStatus fromDb(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));
     }
