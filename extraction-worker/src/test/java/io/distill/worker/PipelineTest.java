@@ -67,7 +67,7 @@ class PipelineTest {
                 + "stage_timings::text as timings, started_at is not null as started, completed_at is not null as completed "
                 + "from extraction_jobs where id = ?", id).get(0);
         assertEquals(100, job.get("progress"));
-        assertEquals("PERSIST", job.get("current_stage"));
+        assertEquals("EMIT", job.get("current_stage"));
         assertEquals("offline-rules-v1", job.get("extractor"));
         assertEquals("offline", job.get("kind"));
         assertEquals("ACME Q3 results beat expectations", job.get("title"));

@@ -56,8 +56,8 @@ public class JobStore {
 
     private static final String COMPLETE = """
             update extraction_jobs set
-                status = 'completed', progress = 100, current_stage = $3, event_seq = event_seq + 1,
-                result = $4, stage_timings = stage_timings || $5, completed_at = now(),
+                status = 'completed', progress = 100, current_stage = 'EMIT', event_seq = event_seq + 1,
+                result = $3, stage_timings = stage_timings || $4, completed_at = now(),
                 lease_owner = null, lease_expires_at = null, next_retry_at = null
             where id = $1 and lease_version = $2 and status = 'processing'
             returning event_seq""";
@@ -120,12 +120,13 @@ public class JobStore {
     }
 
     /**
-     * Marks the job completed and stores its one result, in one transaction. Returns the event
+     * Marks the job completed (its stage: the last one, EMIT, which announces it right after) and
+     * stores its one result, in one transaction. Returns the event
      * sequence of the completion, or empty (and writes nothing) if the lease was lost.
      */
-    public Optional<Long> complete(ClaimedJob job, Stage stage, String extractor, JsonObject result, Map<String, Long> timings) {
+    public Optional<Long> complete(ClaimedJob job, String extractor, JsonObject result, Map<String, Long> timings) {
         return pool.withTransaction(conn -> conn.preparedQuery(COMPLETE)
-                        .execute(Tuple.of(job.id(), job.leaseVersion(), stage.name(), result, timingsJson(timings)))
+                        .execute(Tuple.of(job.id(), job.leaseVersion(), result, timingsJson(timings)))
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
                                 return Uni.createFrom().item(Optional.<Long>empty());

@@ -49,7 +49,7 @@ public class PersistStage implements PipelineStage {
         result.put("telemetry", extraction.telemetry());
         long seq;
         try {
-            seq = store.complete(context.job(), stage(), extraction.extractor(), new JsonObject(result), context.stageMillis())
+            seq = store.complete(context.job(), extraction.extractor(), new JsonObject(result), context.stageMillis())
                     .orElseThrow(() -> new LeaseLostException(context.job().id()));
         } catch (LeaseLostException e) {
             throw e;
