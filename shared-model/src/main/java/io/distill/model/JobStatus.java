@@ -3,7 +3,9 @@ package io.distill.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -42,5 +44,20 @@ public enum JobStatus {
 
     public boolean canMoveTo(JobStatus next) {
         return successors().contains(next);
+    }
+
+    /** The states from which {@code target} may be reached: the guard of a compare-and-set. */
+    public static List<String> predecessorsOf(JobStatus target) {
+        return Arrays.stream(values()).filter(s -> s.canMoveTo(target)).map(JobStatus::dbValue).toList();
+    }
+
+    /** A user may cancel a job that has not ended. */
+    public boolean cancellable() {
+        return canMoveTo(CANCELLED);
+    }
+
+    /** A user may send a failed job round again; a processing job goes back to pending only by the worker's retry policy. */
+    public boolean retryableByUser() {
+        return this == FAILED;
     }
 }

@@ -15,6 +15,11 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** Key order fixed, so that equal requests hash equally (idempotency keys). */
+    private static final ObjectMapper CANONICAL = MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
     private Json() {
     }
 
@@ -27,6 +32,18 @@ public final class Json {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 of the canonical JSON of {@code value}, hex encoded. */
+    public static String canonicalHash(Object value) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(value));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

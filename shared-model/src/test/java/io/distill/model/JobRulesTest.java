@@ -22,6 +22,23 @@ class JobRulesTest {
     }
 
     @Test
+    void usersCancelUnfinishedJobsAndRetryOnlyFailedOnes() {
+        assertEquals(java.util.List.of("pending", "processing"), JobStatus.predecessorsOf(JobStatus.CANCELLED));
+        assertTrue(JobStatus.PROCESSING.cancellable());
+        assertFalse(JobStatus.COMPLETED.cancellable());
+        assertTrue(JobStatus.FAILED.retryableByUser());
+        assertFalse(JobStatus.PROCESSING.retryableByUser());
+        assertEquals("\"completed\"", Json.write(JobStatus.COMPLETED));
+    }
+
+    @Test
+    void canonicalHashIgnoresKeyOrder() {
+        assertEquals(Json.canonicalHash(java.util.Map.of("a", 1, "b", java.util.Map.of("x", 1, "y", 2))),
+                Json.canonicalHash(new java.util.TreeMap<>(java.util.Map.of("b", java.util.Map.of("y", 2, "x", 1), "a", 1))));
+        assertFalse(Json.canonicalHash(java.util.Map.of("a", 1)).equals(Json.canonicalHash(java.util.Map.of("a", 2))));
+    }
+
+    @Test
     void progressIsClampedAndNeverMovesBackwards() {
         ProgressEvent at50 = event(3, 50);
         assertEquals(100, event(1, 250).progress());

@@ -42,6 +42,10 @@ public class JobEntity extends PanacheEntityBase {
     public int maxRetries;
     @Column(name = "created_at")
     public Instant createdAt;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "request_hash")
+    public String requestHash;
 
     @Column(insertable = false, updatable = false)
     public int progress;

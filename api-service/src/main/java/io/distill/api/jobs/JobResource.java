@@ -9,6 +9,7 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,22 +29,54 @@ import java.util.UUID;
 public class JobResource {
     static final int MAX_PAGE = 100;
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final JobService jobs;
+    private final JobCommands commands;
     private final CurrentUser user;
 
-    public JobResource(JobService jobs, CurrentUser user) {
+    public JobResource(JobService jobs, JobCommands commands, CurrentUser user) {
         this.jobs = jobs;
+        this.commands = commands;
         this.user = user;
     }
 
-    /** Accepts a message for extraction: 202 with the job id; progress follows over the WebSocket. */
+    /**
+     * Accepts a message for extraction: 202 with the job id; progress follows over the WebSocket.
+     * A repeated {@code Idempotency-Key} with the same body answers with the first job
+     * ({@code Idempotent-Replayed: true}); with another body, 409.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request) {
-        return jobs.submitMessage(user.id(), request).map(job -> {
+    public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request,
+                                @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 characters");
+        }
+        return jobs.submitMessage(user.id(), request, idempotencyKey).map(submission -> {
+            JobEntity job = submission.job();
             URI location = URI.create("/api/jobs/" + job.id);
-            return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location).build();
+            return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location)
+                    .header("Idempotent-Replayed", submission.replayed() ? "true" : null).build();
         });
+    }
+
+    /** Cancels a pending or running job; a running one stops at its next stage boundary. 409 once it has ended. */
+    @POST
+    @Path("/{id}/cancel")
+    public Uni<SubmittedJob> cancel(@PathParam("id") String id) {
+        UUID jobId = parseId(id);
+        return commands.cancel(user.id(), jobId)
+                .map(status -> new SubmittedJob(jobId, status.dbValue(), "/api/jobs/" + jobId));
+    }
+
+    /** Sends a failed job round again with a fresh retry budget: 202. 409 unless it failed. */
+    @POST
+    @Path("/{id}/retry")
+    public Uni<Response> retry(@PathParam("id") String id) {
+        UUID jobId = parseId(id);
+        return commands.retry(user.id(), jobId).map(status -> Response.accepted(
+                new SubmittedJob(jobId, status.dbValue(), "/api/jobs/" + jobId)).build());
     }
 
     @GET

@@ -11,6 +11,8 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
@@ -33,8 +35,53 @@ public class JobService {
         this.defaultMaxRetries = defaultMaxRetries;
     }
 
-    public Uni<JobEntity> submitMessage(String userId, SubmitMessageRequest request) {
+    /** The job a submission created, or the earlier one it repeated (same Idempotency-Key, same body). */
+    public record Submission(JobEntity job, boolean replayed) {
+    }
+
+    /**
+     * Accepts a message. With an idempotency key, a repeat of the same body returns the first job
+     * and the same key with another body is refused (409); concurrent repeats are settled by the
+     * unique index on (user_id, idempotency_key).
+     */
+    public Uni<Submission> submitMessage(String userId, SubmitMessageRequest request, String idempotencyKey) {
+        String hash = Json.canonicalHash(request);
+        if (idempotencyKey == null) {
+            return create(userId, request, null, hash).map(job -> new Submission(job, false));
+        }
+        return findByKey(userId, idempotencyKey).chain(existing -> existing != null
+                ? Uni.createFrom().item(replay(existing, hash))
+                : create(userId, request, idempotencyKey, hash).map(job -> new Submission(job, false))
+                        .onFailure(JobService::isUniqueViolation)
+                        .recoverWithUni(() -> findByKey(userId, idempotencyKey).map(raced -> replay(raced, hash))));
+    }
+
+    private static Submission replay(JobEntity existing, String hash) {
+        if (!existing.requestHash.equals(hash)) {
+            throw new ClientErrorException("Idempotency-Key was already used with a different request body", Response.Status.CONFLICT);
+        }
+        return new Submission(existing, true);
+    }
+
+    private Uni<JobEntity> findByKey(String userId, String key) {
+        return Panache.withSession(() -> JobEntity.<JobEntity>find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult());
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            // Hibernate Reactive converts the driver's error; either way SQLSTATE 23505 is unique_violation
+            if (t instanceof org.hibernate.JDBCException jdbc && "23505".equals(jdbc.getSQLState())
+                    || t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash) {
         JobEntity job = new JobEntity();
+        job.idempotencyKey = idempotencyKey;
+        job.requestHash = hash;
         job.id = UUID.randomUUID();
         job.userId = userId;
         job.sourceKind = "message";

@@ -12,6 +12,9 @@ import io.distill.worker.progress.ProgressPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,16 +32,32 @@ public class JobRunner {
     private final Pipeline pipeline;
     private final ProgressPublisher progress;
     private final LeaseKeeper leases;
-    private final RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private final RetryPolicy retryPolicy;
 
-    public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases) {
+    public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases,
+                     @ConfigProperty(name = "distill.retry.base-delay") Duration retryBaseDelay,
+                     @ConfigProperty(name = "distill.retry.max-delay") Duration retryMaxDelay) {
         this.store = store;
         this.pipeline = pipeline;
         this.progress = progress;
         this.leases = leases;
+        this.retryPolicy = new RetryPolicy(retryBaseDelay, retryMaxDelay);
     }
 
+    /**
+     * Never throws for a job that exists: if PostgreSQL or Kafka fail under the attempt, the job
+     * keeps its durable state (pending, or processing under a lease that will expire) and the
+     * sweeper re-enqueues it. The dead-letter topic is for poison records only.
+     */
     public void run(UUID jobId) {
+        try {
+            attempt(jobId);
+        } catch (RuntimeException infrastructure) {
+            LOG.warnf("job %s: attempt abandoned (%s); the sweeper will re-enqueue it", jobId, infrastructure.toString());
+        }
+    }
+
+    private void attempt(UUID jobId) {
         Optional<ClaimedJob> claimed = store.claim(jobId);
         if (claimed.isEmpty()) {
             LOG.debugf("job %s not claimable (duplicate delivery, held elsewhere or finished)", jobId);

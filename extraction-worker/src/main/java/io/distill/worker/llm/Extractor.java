@@ -1,8 +1,8 @@
 package io.distill.worker.llm;
 
 import io.distill.worker.formats.DocumentModel;
+import io.distill.worker.jobs.ClaimedJob;
 
-import java.util.Map;
 import java.util.Set;
 
 /** Turns a document into a structured record. The seam where the LLM provider plugs in. */
@@ -14,5 +14,6 @@ public interface Extractor {
     /** Fields every record of this extractor must carry: what VALIDATE checks. */
     Set<String> requiredFields();
 
-    Extraction extract(DocumentModel document, Map<String, Object> options);
+    /** Extracts the record; the job gives its options and which attempt this is. */
+    Extraction extract(DocumentModel document, ClaimedJob job);
 }

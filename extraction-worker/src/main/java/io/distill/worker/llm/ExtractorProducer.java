@@ -18,9 +18,10 @@ public class ExtractorProducer {
     @ApplicationScoped
     @Startup
     Extractor extractor(@ConfigProperty(name = "distill.extraction.provider") String provider,
-                        @ConfigProperty(name = "distill.extraction.offline.latency") Duration offlineLatency) {
+                        @ConfigProperty(name = "distill.extraction.offline.latency") Duration offlineLatency,
+                        @ConfigProperty(name = "distill.extraction.offline.fail-first-attempts") int failFirstAttempts) {
         return switch (provider) {
-            case "offline" -> new OfflineExtractor(offlineLatency);
+            case "offline" -> new OfflineExtractor(offlineLatency, failFirstAttempts);
             default -> throw new IllegalStateException("distill.extraction.provider=" + provider
                     + " is not available in this build; supported: offline");
         };

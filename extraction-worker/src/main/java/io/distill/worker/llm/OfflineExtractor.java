@@ -1,6 +1,9 @@
 package io.distill.worker.llm;
 
+import io.distill.model.ErrorClass;
 import io.distill.worker.formats.DocumentModel;
+import io.distill.worker.jobs.ClaimedJob;
+import io.distill.worker.pipeline.PipelineException;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,9 +30,16 @@ public class OfflineExtractor implements Extractor {
     private static final int MAX_MATCHES = 50;
 
     private final Duration simulatedLatency;
+    private final int failFirstAttempts;
 
-    public OfflineExtractor(Duration simulatedLatency) {
+    /**
+     * @param simulatedLatency  time each extraction takes (benchmarks, fault tests); zero in real use
+     * @param failFirstAttempts fault drill: the first N attempts of every job fail with a provider
+     *                          error, as a flaky provider would; zero in real use
+     */
+    public OfflineExtractor(Duration simulatedLatency, int failFirstAttempts) {
         this.simulatedLatency = simulatedLatency;
+        this.failFirstAttempts = failFirstAttempts;
     }
 
     @Override
@@ -43,8 +53,12 @@ public class OfflineExtractor implements Extractor {
     }
 
     @Override
-    public Extraction extract(DocumentModel document, Map<String, Object> options) {
+    public Extraction extract(DocumentModel document, ClaimedJob job) {
         pause();
+        if (job.retryCount() < failFirstAttempts) {
+            throw new PipelineException(ErrorClass.PROVIDER_ERROR,
+                    "simulated provider failure (fault drill), attempt " + (job.retryCount() + 1) + " of " + failFirstAttempts);
+        }
         String text = document.text();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("title", title(text));

@@ -22,6 +22,6 @@ public class LlmExtractStage implements PipelineStage {
 
     @Override
     public void run(JobContext context) {
-        context.extraction(extractor.extract(context.document(), context.job().options()));
+        context.extraction(extractor.extract(context.document(), context.job()));
     }
 }
