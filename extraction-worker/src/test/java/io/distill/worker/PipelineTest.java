@@ -5,14 +5,12 @@ import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Topics;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
 class PipelineTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = WorkerTests.WAIT;
     private static final String MESSAGE = """
             ACME Q3 results beat expectations
 
@@ -45,13 +43,15 @@ class PipelineTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    WorkerTests t;
     Db db;
     KafkaProbe kafka;
 
     @BeforeEach
     void setUp() {
-        db = new Db(jdbcUrl);
-        kafka = new KafkaProbe(bootstrap);
+        t = new WorkerTests(jdbcUrl, bootstrap);
+        db = t.db;
+        kafka = t.kafka;
     }
 
     @Test
@@ -105,9 +105,7 @@ class PipelineTest {
         Thread.sleep(1500); // the late duplicate has time to be consumed (and refused)
 
         assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
-        List<String> history = db.query("select coalesce(from_status, '-') || '>' || to_status as t from job_state_transitions "
-                + "where job_id = ? order by id", id).stream().map(r -> (String) r.get("t")).toList();
-        assertEquals(List.of("->pending", "pending>processing", "processing>completed"), history);
+        assertEquals(List.of("->pending", "pending>processing", "processing>completed"), t.history(id));
         assertEquals(1L, ((Number) db.query("select lease_version from extraction_jobs where id = ?", id).get(0).get("lease_version")).longValue(),
                 "claimed exactly once");
     }
@@ -175,24 +173,18 @@ class PipelineTest {
     }
 
     private UUID insertPendingJob(String text) {
-        UUID id = UUID.randomUUID();
-        db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, enqueued_at) "
-                + "values (?, 'u1', 'message', 'text', ?, now())", id, text);
-        return id;
+        return t.insertPendingJob(text, 3);
     }
 
     private void enqueue(UUID id) {
-        kafka.send(Topics.JOBS, id.toString(), Json.write(JobMessage.of(id, "u1")));
+        t.enqueue(id);
     }
 
     private void awaitStatus(UUID id, String status) {
-        Await.until(WAIT, "job " + id + " " + status,
-                () -> (String) db.query("select status from extraction_jobs where id = ?", id).get(0).get("status"),
-                status::equals);
+        t.awaitStatus(id, status);
     }
 
     private List<ProgressEvent> eventsOf(UUID id, int expected) {
-        return kafka.read(Topics.JOB_EVENTS, r -> id.toString().equals(r.key()), got -> got.size() >= expected, WAIT)
-                .stream().map(ConsumerRecord::value).map(v -> Json.read(v, ProgressEvent.class)).toList();
+        return t.events(id, expected);
     }
 }
