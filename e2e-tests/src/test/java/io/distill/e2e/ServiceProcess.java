@@ -36,6 +36,16 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
+        return launch(name, port, command);
+    }
+
+    /** A Kafka broker (KRaft) in its own JVM, from this test's classpath, so it can be stopped and restarted. */
+    static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
+        return launch("kafka", port, List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.distill.testinfra.KraftBroker", dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort)));
+    }
+
+    private static ServiceProcess launch(String name, int port, List<String> command) throws IOException {
         Path logDir = ROOT.resolve("e2e-tests/target/e2e-logs");
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
@@ -63,6 +73,49 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; log:\n" + tail());
+    }
+
+    /** Waits until the process accepts connections on its port (for non-HTTP servers). */
+    ServiceProcess awaitListening(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
+            }
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return this;
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException(name + " not listening after " + timeout + "; log:\n" + tail());
+    }
+
+    /** HTTP status of the readiness probe, or -1 when nothing answers. */
+    int readiness() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Sends a POSIX signal (STOP, CONT, TERM…) to the process. */
+    void signal(String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     String url(String path) {

@@ -5,6 +5,7 @@ public final class Topics {
     public static final String JOBS = "distill.jobs";
     public static final String JOB_EVENTS = "distill.job-events";
     public static final String JOBS_DEAD_LETTER = "distill.jobs.dlq";
+    public static final String RUN_EVENTS = "distill.run-events";
 
     private Topics() {
     }

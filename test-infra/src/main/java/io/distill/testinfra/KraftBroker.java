@@ -81,7 +81,7 @@ public final class KraftBroker implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         KraftBroker broker = new KraftBroker(server, "127.0.0.1:" + brokerPort, dir, deleteOnClose);
-        broker.createTopics(Topics.JOBS, Topics.JOB_EVENTS, Topics.JOBS_DEAD_LETTER);
+        broker.createTopics(Topics.JOBS, Topics.JOB_EVENTS, Topics.JOBS_DEAD_LETTER, Topics.RUN_EVENTS);
         return broker;
     }
 

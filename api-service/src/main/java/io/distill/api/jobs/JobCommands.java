@@ -1,16 +1,15 @@
 package io.distill.api.jobs;
 
 import io.distill.api.outbox.OutboxRelay;
+import io.distill.api.outbox.OutboxWriter;
 import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
-import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Stage;
 import io.distill.model.Topics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +17,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,8 +39,12 @@ public class JobCommands {
                 error_message = null, completed_at = null, enqueued_at = now(), event_seq = event_seq + 1
             where id = $1 and user_id = $2 and status = any($3)
             returning id, user_id, status, progress, current_stage, event_seq""";
+    private static final String CANCEL_RUN_JOBS = """
+            update extraction_jobs set status = 'cancelled', completed_at = now(), next_retry_at = null,
+                lease_owner = null, lease_expires_at = null, event_seq = event_seq + 1
+            where run_id = $1 and status = any($2)
+            returning id, user_id, status, progress, current_stage, event_seq""";
     private static final String STATUS = "select status from extraction_jobs where id = $1 and user_id = $2";
-    private static final String OUTBOX = "insert into outbox (topic, message_key, payload) values ($1, $2, $3)";
 
     private static final List<String> CANCELLABLE = JobStatus.predecessorsOf(JobStatus.CANCELLED);
     private static final List<String> RETRYABLE = java.util.Arrays.stream(JobStatus.values())
@@ -72,18 +76,33 @@ public class JobCommands {
     }
 
     private Uni<JobStatus> announce(SqlConnection conn, Row row, boolean enqueue) {
-        UUID id = row.getUUID("id");
-        String user = row.getString("user_id");
-        JobStatus status = JobStatus.fromDb(row.getString("status"));
-        String stage = row.getString("current_stage");
-        ProgressEvent event = ProgressEvent.of(id, user, stage == null ? Stage.QUEUED : Stage.valueOf(stage),
-                status, row.getInteger("progress"), row.getLong("event_seq"));
-        Uni<RowSet<Row>> writes = conn.preparedQuery(OUTBOX).execute(Tuple.of(Topics.JOB_EVENTS, id.toString(), Json.write(event)));
+        ProgressEvent event = eventOf(row);
+        List<OutboxWriter.Entry> messages = new ArrayList<>();
+        messages.add(new OutboxWriter.Entry(Topics.JOB_EVENTS, event.jobId().toString(), event));
         if (enqueue) {
-            writes = writes.chain(() -> conn.preparedQuery(OUTBOX)
-                    .execute(Tuple.of(Topics.JOBS, id.toString(), Json.write(JobMessage.of(id, user)))));
+            messages.add(new OutboxWriter.Entry(Topics.JOBS, event.jobId().toString(), JobMessage.of(event.jobId(), event.userId())));
         }
-        return writes.replaceWith(status);
+        return OutboxWriter.write(conn, messages).replaceWith(event.status());
+    }
+
+    /**
+     * Cancels every unfinished job of a run, inside the caller's transaction, announcing each.
+     * Returns how many were cancelled.
+     */
+    public static Uni<Integer> cancelRunJobs(SqlConnection conn, UUID runId) {
+        return conn.preparedQuery(CANCEL_RUN_JOBS).execute(Tuple.of(runId, CANCELLABLE.toArray(String[]::new)))
+                .chain(rows -> {
+                    List<OutboxWriter.Entry> events = new ArrayList<>();
+                    rows.forEach(row -> events.add(new OutboxWriter.Entry(Topics.JOB_EVENTS, row.getUUID("id").toString(), eventOf(row))));
+                    return OutboxWriter.write(conn, events).replaceWith(rows.rowCount());
+                });
+    }
+
+    /** The event announcing the state a command just wrote (the row as returned by its update). */
+    private static ProgressEvent eventOf(Row row) {
+        String stage = row.getString("current_stage");
+        return ProgressEvent.of(row.getUUID("id"), row.getString("user_id"), stage == null ? Stage.QUEUED : Stage.valueOf(stage),
+                JobStatus.fromDb(row.getString("status")), row.getInteger("progress"), row.getLong("event_seq"));
     }
 
     private Uni<JobStatus> refuse(SqlConnection conn, String userId, UUID jobId, String rule) {

@@ -24,6 +24,7 @@ import java.util.List;
  * Puts jobs that nobody is working on back on the jobs topic: retries that are due, jobs whose
  * worker's lease expired, and pending jobs whose message got lost. Runs on one worker at a time
  * (a {@link SingletonLease}); re-enqueueing twice is harmless because a claim is a compare-and-set.
+ * The same tick brings the extraction runs' counters up to date.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -44,18 +45,20 @@ public class Sweeper {
 
     private final Pool pool;
     private final SingletonLease lease;
+    private final RunTracker runs;
     private final MutinyEmitter<String> jobs;
     private final Duration interval;
     private final Duration stuckAfter;
     private final int batchSize;
 
-    public Sweeper(Pool pool, SingletonLease lease,
+    public Sweeper(Pool pool, SingletonLease lease, RunTracker runs,
                    @Channel("jobs-requeue") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> jobs,
                    @ConfigProperty(name = "distill.sweeper.interval") Duration interval,
                    @ConfigProperty(name = "distill.sweeper.stuck-after") Duration stuckAfter,
                    @ConfigProperty(name = "distill.sweeper.batch-size") int batchSize) {
         this.pool = pool;
         this.lease = lease;
+        this.runs = runs;
         this.jobs = jobs;
         this.interval = interval;
         this.stuckAfter = stuckAfter;
@@ -72,6 +75,7 @@ public class Sweeper {
                 if (requeued > 0) {
                     LOG.infof("sweeper re-enqueued %d jobs", requeued);
                 }
+                runs.refresh();
             }
         } catch (RuntimeException e) {
             LOG.warnf("sweep failed, next tick retries: %s", e.toString());

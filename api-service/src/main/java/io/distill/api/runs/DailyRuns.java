@@ -1,0 +1,63 @@
+package io.distill.api.runs;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The daily schedule option: once a day (cron {@code distill.runs.daily-cron}, "off" by default),
+ * every user whose pending jobs have waited longer than {@code distill.runs.daily-min-age} gets a
+ * scheduled run over them. One API replica does it per day: the first to take that day's row in
+ * {@code processing_locks}.
+ */
+@ApplicationScoped
+public class DailyRuns {
+    private static final Logger LOG = Logger.getLogger(DailyRuns.class);
+    private static final String CLAIM_DAY = """
+            insert into processing_locks (name, owner, expires_at) values ($1, 'api', now() + interval '2 days')
+            on conflict (name) do nothing returning name""";
+    private static final String USERS_WITH_STALE_JOBS = """
+            select distinct user_id from extraction_jobs where status = 'pending' and created_at < $1""";
+
+    private final Pool pool;
+    private final RunService runs;
+    private final Duration minAge;
+
+    public DailyRuns(Pool pool, RunService runs, @ConfigProperty(name = "distill.runs.daily-min-age") Duration minAge) {
+        this.pool = pool;
+        this.runs = runs;
+        this.minAge = minAge;
+    }
+
+    @Scheduled(cron = "${distill.runs.daily-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return runForDay(LocalDate.now(ZoneOffset.UTC)).invoke(n -> LOG.infof("daily runs started: %d", n)).replaceWithVoid();
+    }
+
+    /** Starts the day's scheduled runs unless another replica already did; returns how many started. */
+    public Uni<Integer> runForDay(LocalDate day) {
+        Instant cutoff = Instant.now().minus(minAge);
+        return pool.preparedQuery(CLAIM_DAY).execute(Tuple.of("daily-runs:" + day)).chain(claimed -> {
+            if (claimed.rowCount() == 0) {
+                return Uni.createFrom().item(0);
+            }
+            return pool.preparedQuery(USERS_WITH_STALE_JOBS).execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC)))
+                    .map(rows -> rows.stream().map(r -> r.getString("user_id")).toList())
+                    .chain(users -> Multi.createFrom().iterable(users)
+                            .onItem().transformToUniAndConcatenate(user ->
+                                    runs.start(user, "scheduled", new RunScope(List.of("pending"), null, cutoff, null)))
+                            .collect().asList().map(List::size));
+        });
+    }
+}

@@ -1,0 +1,136 @@
+package io.distill.api.runs;
+
+import io.distill.model.JobMessage;
+import io.distill.model.Json;
+import io.distill.model.RunEvent;
+import io.distill.model.RunStatus;
+import io.distill.model.Topics;
+import io.distill.testinfra.Db;
+import io.distill.testinfra.InfraResource;
+import io.distill.testinfra.KafkaProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+@WithTestResource(InfraResource.class)
+class RunResourceTest {
+    private static final String USER = "X-Distill-User";
+
+    @ConfigProperty(name = "distill.test.jdbc-url")
+    String jdbcUrl;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    DailyRuns daily;
+
+    Db db;
+    String user;
+
+    @BeforeEach
+    void fresh() {
+        db = new Db(jdbcUrl);
+        user = "user-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aRunTakesTheJobsInScopeTagsAndEnqueuesThem() {
+        String pending1 = submit("one");
+        String pending2 = submit("two");
+        String failed = submit("three");
+        String done = submit("four");
+        db.update("update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error' where id = ?::uuid", failed);
+        db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", done);
+
+        var run = given().header(USER, user).contentType(ContentType.JSON)
+                .body(Map.of("statuses", List.of("pending", "failed"), "sourceKind", "message"))
+                .post("/api/runs").then().statusCode(202)
+                .body("status", equalTo("running")).body("triggerType", equalTo("manual")).body("considered", equalTo(3))
+                .extract().jsonPath();
+        String runId = run.getString("id");
+
+        Set<String> tagged = db.query("select id::text as id from extraction_jobs where run_id = ?::uuid", runId).stream()
+                .map(r -> (String) r.get("id")).collect(Collectors.toSet());
+        assertEquals(Set.of(pending1, pending2, failed), tagged);
+        assertEquals("pending", db.query("select status from extraction_jobs where id = ?::uuid", failed).get(0).get("status"));
+        assertEquals(0, db.query("select retry_count from extraction_jobs where id = ?::uuid", failed).get(0).get("retry_count"));
+
+        var kafka = new KafkaProbe(bootstrap);
+        var enqueued = kafka.read(Topics.JOBS, r -> r.key().equals(failed), got -> !got.isEmpty(), Duration.ofSeconds(20));
+        assertEquals(UUID.fromString(failed), Json.read(enqueued.get(0).value(), JobMessage.class).jobId());
+        var runEvents = kafka.read(Topics.RUN_EVENTS, r -> r.key().equals(runId), got -> !got.isEmpty(), Duration.ofSeconds(20));
+        RunEvent event = Json.read(runEvents.get(0).value(), RunEvent.class);
+        assertEquals(RunStatus.RUNNING, event.status());
+        assertEquals(3, event.considered());
+
+        given().header(USER, user).get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
+        given().header(USER, "someone-else").get("/api/runs/" + runId).then().statusCode(404);
+        given().header(USER, user).get("/api/runs").then().statusCode(200).body("[0].id", equalTo(runId));
+    }
+
+    @Test
+    void aRunWithNothingInScopeSucceedsAtOnce() {
+        given().header(USER, user).contentType(ContentType.JSON).body("{}").post("/api/runs").then().statusCode(202)
+                .body("status", equalTo("succeeded")).body("considered", equalTo(0));
+    }
+
+    @Test
+    void badScopesAreRejectedWithReasons() {
+        given().header(USER, user).contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
+                .post("/api/runs").then().statusCode(400).body("reason", containsString("must be pending or failed"));
+        given().header(USER, user).contentType(ContentType.JSON).body(Map.of("limit", 0))
+                .post("/api/runs").then().statusCode(400).body("reason", containsString("limit"));
+    }
+
+    @Test
+    void cancellingARunCancelsItsUnfinishedJobs() {
+        String a = submit("a");
+        String b = submit("b");
+        String runId = given().header(USER, user).contentType(ContentType.JSON).body("{}").post("/api/runs")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+        db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", a);
+
+        given().header(USER, user).post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
+        assertEquals("completed", db.query("select status from extraction_jobs where id = ?::uuid", a).get(0).get("status"));
+        assertEquals("cancelled", db.query("select status from extraction_jobs where id = ?::uuid", b).get(0).get("status"));
+        given().header(USER, user).post("/api/runs/" + runId + "/cancel").then().statusCode(409)
+                .body("reason", containsString("run is canceled"));
+    }
+
+    @Test
+    void theDailyScheduleStartsOneRunPerUserWithStaleJobsOncePerDay() {
+        String stale = submit("waited too long");
+        submit("fresh");
+        db.update("update extraction_jobs set created_at = now() - interval '2 hours' where id = ?::uuid", stale);
+        LocalDate day = LocalDate.of(2031, 1, 1).plusDays(Math.abs(user.hashCode() % 10_000));
+
+        int started = daily.runForDay(day).await().atMost(Duration.ofSeconds(20));
+        assertEquals(1, db.count("select count(*) from extraction_runs where user_id = ? and trigger_type = 'scheduled'", user));
+        assertEquals(stale, db.query("select j.id::text as id from extraction_jobs j join extraction_runs r on r.id = j.run_id "
+                + "where r.user_id = ?", user).get(0).get("id"));
+        assertEquals(true, started >= 1);
+        assertEquals(0, daily.runForDay(day).await().atMost(Duration.ofSeconds(20)), "a day's runs start once");
+    }
+
+    private String submit(String text) {
+        return given().header(USER, user).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
+    }
+}
