@@ -51,7 +51,7 @@ public class RunService {
                 status = case when $2 = 0 then 'succeeded' else status end,
                 finished_at = case when $2 = 0 then now() end
             where id = $1
-            returning """ + RunView.COLUMNS + ", user_id";
+            returning\s""" + RunView.COLUMNS + ", user_id";
     private static final String CANCEL = "update extraction_runs set status = 'canceled', finished_at = now() "
             + "where id = $1 and user_id = $2 and status = any($3) returning " + RunView.COLUMNS + ", user_id";
     private static final String ONE = "select " + RunView.COLUMNS + " from extraction_runs where id = $1 and user_id = $2";
