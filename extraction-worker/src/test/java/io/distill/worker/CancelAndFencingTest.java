@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A slow extraction stage, so that a job can be cancelled or taken over while it runs. */
 @QuarkusTest
 @TestProfile(CancelAndFencingTest.SlowExtractor.class)
-@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class CancelAndFencingTest {
 
     public static class SlowExtractor implements QuarkusTestProfile {

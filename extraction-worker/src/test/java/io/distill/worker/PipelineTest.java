@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The worker against real Kafka and PostgreSQL: jobs are rows plus messages, as the API makes them. */
 @QuarkusTest
-@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class PipelineTest {
     private static final Duration WAIT = WorkerTests.WAIT;
     private static final String MESSAGE = """

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A provider that fails the first two attempts of every job (the offline extractor's fault drill). */
 @QuarkusTest
 @TestProfile(RetryTest.FlakyProvider.class)
-@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class RetryTest {
 
     public static class FlakyProvider implements QuarkusTestProfile {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The sweeper keeps run counters and ends a run with its last job. */
 @QuarkusTest
-@WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
+@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class RunTrackingTest {
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;

@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * {@code runuser -u postgres --} and the directory is handed to that user.
  */
 public final class LocalPostgres implements AutoCloseable {
+    /**
+     * The application's login role, as a database administrator would create it: no ownership, no
+     * BYPASSRLS (password = name). The migrations grant it what the API needs.
+     */
+    public static final String APP_ROLE = "distill_api";
+
     private final Path dir;
     private final int port;
     private final String bin;
@@ -40,6 +46,8 @@ public final class LocalPostgres implements AutoCloseable {
         pg.run(bin + "/initdb", "-D", pg.dataDir(), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--no-locale", "--no-sync");
         pg.startServer();
+        pg.run(bin + "/psql", "-h", "127.0.0.1", "-p", String.valueOf(pg.port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
+                "create role " + APP_ROLE + " login password '" + APP_ROLE + "'");
         Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
         return pg;
     }

@@ -11,6 +11,7 @@ public final class Schema {
         Flyway.configure()
                 .dataSource(jdbcUrl, "postgres", "postgres")
                 .locations("classpath:db/migration")
+                .placeholders(java.util.Map.of("app_role", LocalPostgres.APP_ROLE))
                 .load()
                 .migrate();
     }

@@ -1,6 +1,10 @@
 package io.distill.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.distill.api.ratelimit.RateLimitedException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -28,14 +32,45 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return challenge("authentication required: send a bearer token");
+    }
+
+    @ServerExceptionMapper
+    public Response badToken(AuthenticationFailedException e) {
+        return challenge("the bearer token is invalid, expired or not from a trusted issuer");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return error(Response.Status.FORBIDDEN, "forbidden", "this needs a role the caller does not have");
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitedException e) {
+        return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", e.retryAfterSeconds())
+                .entity(new ApiError("rate_limited", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         // the REST layer wraps body parse failures: report them as what they are
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() == 401) {
+            return challenge(e.getMessage());
+        }
         String code = status.getReasonPhrase().toLowerCase().replace(' ', '_');
         return error(status, code, e.getMessage());
+    }
+
+    private static Response challenge(String reason) {
+        return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON)
+                .header("WWW-Authenticate", "Bearer realm=\"distill\"")
+                .entity(new ApiError("unauthorized", reason)).build();
     }
 
     private static String describe(ConstraintViolation<?> v) {

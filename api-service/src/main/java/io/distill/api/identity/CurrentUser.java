@@ -1,34 +1,36 @@
 package io.distill.api.identity;
 
-import io.vertx.core.http.HttpServerRequest;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.NotAuthorizedException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * Who is calling. Every query is scoped by {@link #id()}.
- * <p>
- * Interim identity until token authentication lands (issue 6): the caller names itself in the
- * {@code X-Distill-User} header. It isolates users from each other's mistakes, not from each other's
- * malice; only this class changes when JWTs replace it.
+ * Who is calling, from the verified bearer token: its subject is the user id every query is
+ * scoped by, its groups the roles.
  */
 @RequestScoped
 public class CurrentUser {
-    public static final String HEADER = "X-Distill-User";
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    private final SecurityIdentity identity;
 
-    private final HttpServerRequest request;
-
-    public CurrentUser(HttpServerRequest request) {
-        this.request = request;
+    public CurrentUser(SecurityIdentity identity) {
+        this.identity = identity;
     }
 
     public String id() {
-        String user = request.getHeader(HEADER);
-        if (user == null || !VALID.matcher(user).matches()) {
-            throw new NotAuthorizedException("missing or malformed " + HEADER + " header", "Distill");
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token) || token.getSubject() == null) {
+            throw new NotAuthorizedException("a bearer token is required", "Bearer");
         }
-        return user;
+        return token.getSubject();
+    }
+
+    public Set<String> roles() {
+        return identity.getRoles();
+    }
+
+    public boolean isAdmin() {
+        return identity.hasRole("admin");
     }
 }

@@ -2,6 +2,7 @@ package io.distill.api.jobs;
 
 import io.distill.api.outbox.OutboxRelay;
 import io.distill.api.outbox.OutboxWriter;
+import io.distill.api.tenancy.Tenant;
 import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
 import io.distill.model.ProgressEvent;
@@ -67,7 +68,7 @@ public class JobCommands {
     }
 
     private Uni<JobStatus> command(String userId, UUID jobId, String sql, List<String> allowedFrom, boolean enqueue, String rule) {
-        return pool.withTransaction(conn -> conn.preparedQuery(sql)
+        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(sql)
                         .execute(Tuple.of(jobId, userId, allowedFrom.toArray(String[]::new)))
                         .chain(rows -> rows.rowCount() == 0
                                 ? refuse(conn, userId, jobId, rule)

@@ -1,6 +1,8 @@
 package io.distill.api.jobs;
 
 import io.distill.api.identity.CurrentUser;
+import io.distill.api.ratelimit.SubmissionRateLimit;
+import io.quarkus.security.Authenticated;
 import io.distill.model.JobStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -23,8 +25,9 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.UUID;
 
-/** Submit, read and list extraction jobs. Every call is scoped to the calling user. */
+/** Submit, read and list extraction jobs. Every call is authenticated and scoped to the calling user. */
 @Path("/api/jobs")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
     static final int MAX_PAGE = 100;
@@ -33,18 +36,20 @@ public class JobResource {
 
     private final JobService jobs;
     private final JobCommands commands;
+    private final SubmissionRateLimit rateLimit;
     private final CurrentUser user;
 
-    public JobResource(JobService jobs, JobCommands commands, CurrentUser user) {
+    public JobResource(JobService jobs, JobCommands commands, SubmissionRateLimit rateLimit, CurrentUser user) {
         this.jobs = jobs;
         this.commands = commands;
+        this.rateLimit = rateLimit;
         this.user = user;
     }
 
     /**
      * Accepts a message for extraction: 202 with the job id; progress follows over the WebSocket.
      * A repeated {@code Idempotency-Key} with the same body answers with the first job
-     * ({@code Idempotent-Replayed: true}); with another body, 409.
+     * ({@code Idempotent-Replayed: true}); with another body, 409. Over the per-user limit, 429 with Retry-After.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -53,7 +58,8 @@ public class JobResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 characters");
         }
-        return jobs.submitMessage(user.id(), request, idempotencyKey).map(submission -> {
+        String userId = user.id();
+        return rateLimit.hit(userId).chain(() -> jobs.submitMessage(userId, request, idempotencyKey)).map(submission -> {
             JobEntity job = submission.job();
             URI location = URI.create("/api/jobs/" + job.id);
             return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location)

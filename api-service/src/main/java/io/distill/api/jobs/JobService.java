@@ -6,7 +6,7 @@ import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.Topics;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.distill.api.tenancy.Tenant;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -64,7 +64,7 @@ public class JobService {
     }
 
     private Uni<JobEntity> findByKey(String userId, String key) {
-        return Panache.withSession(() -> JobEntity.<JobEntity>find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult());
+        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult());
     }
 
     private static boolean isUniqueViolation(Throwable failure) {
@@ -94,14 +94,14 @@ public class JobService {
         // PostgreSQL keeps microseconds; the cursor must round-trip exactly
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         OutboxEntry message = OutboxEntry.of(Topics.JOBS, job.id.toString(), Json.write(JobMessage.of(job.id, userId)));
-        return Panache.withTransaction(() -> job.persist().chain(message::persist))
+        return Tenant.user(userId).panacheTransaction(() -> job.persist().chain(message::persist))
                 .replaceWith(job)
                 .invoke(relay::wake);
     }
 
     /** The job if it exists and belongs to the user; null otherwise (callers answer 404 either way). */
     public Uni<JobEntity> find(String userId, UUID id) {
-        return Panache.withSession(() -> JobEntity.<JobEntity>find("id = ?1 and userId = ?2", id, userId).firstResult());
+        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find("id = ?1 and userId = ?2", id, userId).firstResult());
     }
 
     public Uni<JobPage> list(String userId, JobStatus status, int limit, PageCursor after) {
@@ -116,7 +116,7 @@ public class JobService {
             params.and("at", after.createdAt()).and("id", after.id());
         }
         Sort newestFirst = Sort.descending("createdAt", "id");
-        return Panache.withSession(() -> JobEntity.<JobEntity>find(query.toString(), newestFirst, params)
+        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find(query.toString(), newestFirst, params)
                 .range(0, limit).list()).map(jobs -> page(jobs, limit));
     }
 

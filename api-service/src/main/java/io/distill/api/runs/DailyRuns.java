@@ -1,5 +1,6 @@
 package io.distill.api.runs;
 
+import io.distill.api.tenancy.Tenant;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -18,12 +19,14 @@ import java.util.List;
 /**
  * The daily schedule option: once a day (cron {@code distill.runs.daily-cron}, "off" by default),
  * every user whose pending jobs have waited longer than {@code distill.runs.daily-min-age} gets a
- * scheduled run over them. One API replica does it per day: the first to take that day's row in
+ * scheduled run over them, owned by {@value #SYSTEM}. One API replica does it per day: the first to take that day's row in
  * {@code processing_locks}.
  */
 @ApplicationScoped
 public class DailyRuns {
     private static final Logger LOG = Logger.getLogger(DailyRuns.class);
+    /** The owner of scheduled runs. */
+    static final String SYSTEM = "system";
     private static final String CLAIM_DAY = """
             insert into processing_locks (name, owner, expires_at) values ($1, 'api', now() + interval '2 days')
             on conflict (name) do nothing returning name""";
@@ -52,11 +55,12 @@ public class DailyRuns {
             if (claimed.rowCount() == 0) {
                 return Uni.createFrom().item(0);
             }
-            return pool.preparedQuery(USERS_WITH_STALE_JOBS).execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC)))
+            return Tenant.admin(SYSTEM).transaction(pool, conn -> conn.preparedQuery(USERS_WITH_STALE_JOBS)
+                            .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC))))
                     .map(rows -> rows.stream().map(r -> r.getString("user_id")).toList())
                     .chain(users -> Multi.createFrom().iterable(users)
                             .onItem().transformToUniAndConcatenate(user ->
-                                    runs.start(user, "scheduled", new RunScope(List.of("pending"), null, cutoff, null)))
+                                    runs.start(SYSTEM, "scheduled", new RunScope(user, List.of("pending"), null, cutoff, null)))
                             .collect().asList().map(List::size));
         });
     }

@@ -2,6 +2,7 @@ package io.distill.api.runs;
 
 import io.distill.api.identity.CurrentUser;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -20,8 +21,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
-/** Start, follow and cancel extraction runs over the caller's jobs. */
+/** Start, follow and cancel extraction runs: admins only. */
 @Path("/api/runs")
+@RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private final RunService runs;
@@ -32,11 +34,11 @@ public class RunResource {
         this.user = user;
     }
 
-    /** Starts a manual run over the jobs in scope (default: all pending): 202 with the run. */
+    /** Starts a manual run over the jobs in scope (default: every user's pending jobs): 202 with the run. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> start(@Valid RunScope scope) {
-        RunScope effective = scope == null ? new RunScope(null, null, null, null) : scope;
+        RunScope effective = scope == null ? new RunScope(null, null, null, null, null) : scope;
         return runs.start(user.id(), "manual", effective)
                 .map(run -> Response.accepted(run).location(URI.create("/api/runs/" + run.id())).build());
     }

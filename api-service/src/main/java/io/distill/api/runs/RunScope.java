@@ -8,10 +8,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Which of the user's jobs a run takes: by status (pending, or failed ones to try again), source
- * kind and age, oldest first, at most {@code limit}.
+ * Which jobs a run takes: one user's or everyone's ({@code userId} null), by status (pending, or
+ * failed ones to try again), source kind and age, oldest first, at most {@code limit}.
  */
 public record RunScope(
+        @Pattern(regexp = "[A-Za-z0-9._@|:-]{1,128}", message = "is not a valid user id") String userId,
         List<@Pattern(regexp = "pending|failed", message = "must be pending or failed") String> statuses,
         @Pattern(regexp = "upload|message", message = "must be upload or message") String sourceKind,
         Instant createdBefore,

@@ -3,6 +3,7 @@ package io.distill.api.runs;
 import io.distill.api.jobs.JobCommands;
 import io.distill.api.outbox.OutboxRelay;
 import io.distill.api.outbox.OutboxWriter;
+import io.distill.api.tenancy.Tenant;
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.distill.model.RunEvent;
@@ -27,7 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Extraction runs: a batch of a user's jobs (pending, or failed ones to try again) sent to the
+ * Extraction runs (an admin operation): a batch of jobs (pending, or failed ones to try again) sent to the
  * workers together and followed as one. Starting a run tags and enqueues its jobs in one
  * transaction; the worker's sweeper keeps the counters and ends the run when its last job ends.
  */
@@ -41,7 +42,7 @@ public class RunService {
                 error_code = null, error_message = null, completed_at = null, enqueued_at = now()
             where id in (
                 select id from extraction_jobs
-                where user_id = $2 and status = any($3) and ($4::text is null or source_kind = $4)
+                where ($2::text is null or user_id = $2) and status = any($3) and ($4::text is null or source_kind = $4)
                   and ($5::timestamptz is null or created_at < $5)
                 order by created_at limit $6
                 for update skip locked)
@@ -53,10 +54,9 @@ public class RunService {
             where id = $1
             returning\s""" + RunView.COLUMNS + ", user_id";
     private static final String CANCEL = "update extraction_runs set status = 'canceled', finished_at = now() "
-            + "where id = $1 and user_id = $2 and status = any($3) returning " + RunView.COLUMNS + ", user_id";
-    private static final String ONE = "select " + RunView.COLUMNS + " from extraction_runs where id = $1 and user_id = $2";
-    private static final String RECENT = "select " + RunView.COLUMNS + " from extraction_runs where user_id = $1 "
-            + "order by created_at desc limit $2";
+            + "where id = $1 and status = any($2) returning " + RunView.COLUMNS + ", user_id";
+    private static final String ONE = "select " + RunView.COLUMNS + " from extraction_runs where id = $1";
+    private static final String RECENT = "select " + RunView.COLUMNS + " from extraction_runs order by created_at desc limit $1";
 
     private final Pool pool;
     private final OutboxRelay relay;
@@ -66,12 +66,13 @@ public class RunService {
         this.relay = relay;
     }
 
-    public Uni<RunView> start(String userId, String triggerType, RunScope scope) {
+    /** Starts a run on behalf of {@code adminId} (runs are an admin operation, across users). */
+    public Uni<RunView> start(String adminId, String triggerType, RunScope scope) {
         UUID runId = UUID.randomUUID();
         JsonObject meta = new JsonObject(Json.mapper().convertValue(scope, Map.class));
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_RUN).execute(Tuple.of(runId, userId, triggerType, meta))
+        return Tenant.admin(adminId).transaction(pool, conn -> conn.preparedQuery(INSERT_RUN).execute(Tuple.of(runId, adminId, triggerType, meta))
                         .chain(() -> conn.preparedQuery(PICK_JOBS).execute(Tuple.tuple()
-                                .addValue(runId).addValue(userId).addValue(scope.statusesOrDefault().toArray(String[]::new))
+                                .addValue(runId).addValue(scope.userId()).addValue(scope.statusesOrDefault().toArray(String[]::new))
                                 .addValue(scope.sourceKind())
                                 .addValue(scope.createdBefore() == null ? null : scope.createdBefore().atOffset(ZoneOffset.UTC))
                                 .addValue(scope.limitOrDefault())))
@@ -86,8 +87,8 @@ public class RunService {
                 .invoke(relay::wake);
     }
 
-    public Uni<RunView> find(String userId, UUID runId) {
-        return pool.preparedQuery(ONE).execute(Tuple.of(runId, userId)).map(rows -> {
+    public Uni<RunView> find(String adminId, UUID runId) {
+        return Tenant.admin(adminId).transaction(pool, conn -> conn.preparedQuery(ONE).execute(Tuple.of(runId))).map(rows -> {
             if (rows.rowCount() == 0) {
                 throw new NotFoundException("no run " + runId);
             }
@@ -95,18 +96,18 @@ public class RunService {
         });
     }
 
-    public Uni<List<RunView>> recent(String userId, int limit) {
-        return pool.preparedQuery(RECENT).execute(Tuple.of(userId, limit))
+    public Uni<List<RunView>> recent(String adminId, int limit) {
+        return Tenant.admin(adminId).transaction(pool, conn -> conn.preparedQuery(RECENT).execute(Tuple.of(limit)))
                 .map(rows -> rows.stream().map(RunView::of).toList());
     }
 
     /** Cancels the run and every job of it that has not ended. 409 once the run has ended. */
-    public Uni<RunView> cancel(String userId, UUID runId) {
+    public Uni<RunView> cancel(String adminId, UUID runId) {
         String[] cancellable = RunStatus.predecessorsOf(RunStatus.CANCELED).toArray(String[]::new);
-        return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(runId, userId, cancellable))
+        return Tenant.admin(adminId).transaction(pool, conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(runId, cancellable))
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
-                                return find(userId, runId).map(run -> {
+                                return find(adminId, runId).map(run -> {
                                     throw new ClientErrorException("run is " + run.status() + "; only queued or running runs can be cancelled",
                                             Response.Status.CONFLICT);
                                 });

@@ -1,5 +1,6 @@
 package io.distill.api.jobs;
 
+import io.distill.api.TestAuth;
 import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
@@ -36,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class JobLifecycleCommandsTest {
-    private static final String USER = "X-Distill-User";
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
@@ -55,7 +55,7 @@ class JobLifecycleCommandsTest {
     @Test
     void cancellingAPendingJobEndsItAndAnnouncesIt() {
         String id = submit("cancel me");
-        given().header(USER, user).post("/api/jobs/" + id + "/cancel").then().statusCode(200)
+        TestAuth.as(user).post("/api/jobs/" + id + "/cancel").then().statusCode(200)
                 .body("status", equalTo("cancelled"));
         Map<String, Object> row = db.query("select status, completed_at is not null as ended from extraction_jobs where id = ?::uuid", id).get(0);
         assertEquals("cancelled", row.get("status"));
@@ -66,9 +66,9 @@ class JobLifecycleCommandsTest {
         assertEquals(JobStatus.CANCELLED, event.status());
         assertEquals(user, event.userId());
 
-        given().header(USER, user).post("/api/jobs/" + id + "/cancel").then().statusCode(409)
+        TestAuth.as(user).post("/api/jobs/" + id + "/cancel").then().statusCode(409)
                 .body("reason", containsString("job is cancelled"));
-        given().header(USER, user).post("/api/jobs/" + id + "/retry").then().statusCode(409)
+        TestAuth.as(user).post("/api/jobs/" + id + "/retry").then().statusCode(409)
                 .body("reason", containsString("only failed jobs can be retried"));
     }
 
@@ -77,7 +77,7 @@ class JobLifecycleCommandsTest {
         String id = submit("running");
         db.update("update extraction_jobs set status = 'processing', lease_owner = 'w1', lease_version = 1, "
                 + "lease_expires_at = now() + interval '1 minute' where id = ?::uuid", id);
-        given().header(USER, user).post("/api/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("cancelled"));
+        TestAuth.as(user).post("/api/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("cancelled"));
         Map<String, Object> row = db.query("select status, lease_owner from extraction_jobs where id = ?::uuid", id).get(0);
         assertEquals("cancelled", row.get("status"));
         assertEquals(null, row.get("lease_owner"), "the worker's lease-guarded writes (status = 'processing') now all miss");
@@ -88,7 +88,7 @@ class JobLifecycleCommandsTest {
         String id = submit("failed once");
         db.update("update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error', "
                 + "error_message = 'HTTP 503', completed_at = now() where id = ?::uuid", id);
-        given().header(USER, user).post("/api/jobs/" + id + "/retry").then().statusCode(202).body("status", equalTo("pending"));
+        TestAuth.as(user).post("/api/jobs/" + id + "/retry").then().statusCode(202).body("status", equalTo("pending"));
         Map<String, Object> row = db.query("select status, retry_count, error_code, completed_at from extraction_jobs where id = ?::uuid", id).get(0);
         assertEquals("pending", row.get("status"));
         assertEquals(0, row.get("retry_count"));
@@ -102,14 +102,14 @@ class JobLifecycleCommandsTest {
                 + "where job_id = ?::uuid order by id", id).stream().map(r -> (String) r.get("t")).toList();
         assertEquals(List.of("->pending", "pending>failed", "failed>pending"), history);
 
-        given().header(USER, user).post("/api/jobs/" + id + "/retry").then().statusCode(409);
+        TestAuth.as(user).post("/api/jobs/" + id + "/retry").then().statusCode(409);
     }
 
     @Test
     void commandsOnSomeoneElsesJobAreNotFound() {
         String id = submit("private");
-        given().header(USER, "intruder").post("/api/jobs/" + id + "/cancel").then().statusCode(404);
-        given().header(USER, "intruder").post("/api/jobs/" + id + "/retry").then().statusCode(404);
+        TestAuth.as("intruder").post("/api/jobs/" + id + "/cancel").then().statusCode(404);
+        TestAuth.as("intruder").post("/api/jobs/" + id + "/retry").then().statusCode(404);
         assertEquals("pending", db.query("select status from extraction_jobs where id = ?::uuid", id).get(0).get("status"));
     }
 
@@ -117,20 +117,20 @@ class JobLifecycleCommandsTest {
     void sameIdempotencyKeyAndBodyGiveTheSameJob() {
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("text", "once only", "metadata", Map.of("a", 1, "b", 2));
-        String first = given().header(USER, user).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+        String first = TestAuth.as(user).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
         // same content, keys in another order
-        String second = given().header(USER, user).header("Idempotency-Key", key).contentType(ContentType.JSON)
+        String second = TestAuth.as(user).header("Idempotency-Key", key).contentType(ContentType.JSON)
                 .body("{\"metadata\": {\"b\": 2, \"a\": 1}, \"text\": \"once only\"}")
                 .post("/api/jobs").then().statusCode(202).header("Idempotent-Replayed", "true")
                 .extract().jsonPath().getString("id");
         assertEquals(first, second);
         assertEquals(1, db.count("select count(*) from extraction_jobs where user_id = ?", user));
 
-        given().header(USER, user).header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("text", "something else"))
+        TestAuth.as(user).header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("text", "something else"))
                 .post("/api/jobs").then().statusCode(409).body("reason", containsString("different request body"));
         // keys are per user
-        given().header(USER, user + "-other").header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+        TestAuth.as(user + "-other").header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
                 .post("/api/jobs").then().statusCode(202);
         assertEquals(1, db.count("select count(*) from extraction_jobs where user_id = ?", user));
     }
@@ -140,7 +140,7 @@ class JobLifecycleCommandsTest {
         String key = UUID.randomUUID().toString();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            Callable<String> submit = () -> given().header(USER, user).header("Idempotency-Key", key).contentType(ContentType.JSON)
+            Callable<String> submit = () -> TestAuth.as(user).header("Idempotency-Key", key).contentType(ContentType.JSON)
                     .body(Map.of("text", "raced")).post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
             List<Future<String>> answers = pool.invokeAll(java.util.Collections.nCopies(16, submit));
             Set<String> ids = answers.stream().map(f -> {
@@ -158,7 +158,7 @@ class JobLifecycleCommandsTest {
     }
 
     private String submit(String text) {
-        return given().header(USER, user).contentType(ContentType.JSON).body(Map.of("text", text))
+        return TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", text))
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
     }
 }

@@ -1,5 +1,6 @@
 package io.distill.api.jobs;
 
+import io.distill.api.TestAuth;
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.distill.model.Topics;
@@ -7,6 +8,7 @@ import io.distill.testinfra.Await;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
+import io.distill.testinfra.TokenForge;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -34,12 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class JobResourceTest {
-    private static final String USER = "X-Distill-User";
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @ConfigProperty(name = "distill.test.key-dir")
+    String keyDir;
 
     Db db;
     String user;
@@ -52,7 +55,7 @@ class JobResourceTest {
 
     @Test
     void submitIsAcceptedStoredAndEnqueuedOnKafka() {
-        Response response = given().header(USER, user).contentType(ContentType.JSON)
+        Response response = TestAuth.as(user).contentType(ContentType.JSON)
                 .body(Map.of("text", "Quarterly report from ACME", "metadata", Map.of("source", "mail")))
                 .post("/api/jobs");
         response.then().statusCode(202)
@@ -81,7 +84,7 @@ class JobResourceTest {
     @Test
     void malformedJsonIsRejectedWithReasonAndCreatesNoJob() {
         long before = jobCount();
-        given().header(USER, user).contentType(ContentType.JSON).body("{\"text\": \"unterminated")
+        TestAuth.as(user).contentType(ContentType.JSON).body("{\"text\": \"unterminated")
                 .post("/api/jobs")
                 .then().statusCode(400)
                 .body("error", equalTo("malformed_json"))
@@ -92,18 +95,18 @@ class JobResourceTest {
     @Test
     void missingOrBlankTextIsRejectedWithReasonAndCreatesNoJob() {
         long before = jobCount();
-        given().header(USER, user).contentType(ContentType.JSON).body("{\"metadata\": {\"a\": 1}}")
+        TestAuth.as(user).contentType(ContentType.JSON).body("{\"metadata\": {\"a\": 1}}")
                 .post("/api/jobs")
                 .then().statusCode(400)
                 .body("error", equalTo("invalid_request"))
                 .body("reason", containsString("text is required"));
-        given().header(USER, user).contentType(ContentType.JSON).body("{\"text\": \"   \"}")
+        TestAuth.as(user).contentType(ContentType.JSON).body("{\"text\": \"   \"}")
                 .post("/api/jobs")
                 .then().statusCode(400).body("reason", containsString("text"));
-        given().header(USER, user).contentType(ContentType.JSON).body("")
+        TestAuth.as(user).contentType(ContentType.JSON).body("")
                 .post("/api/jobs")
                 .then().statusCode(400);
-        given().header(USER, user).contentType(ContentType.JSON).body("{\"text\": \"ok\", \"maxRetries\": 99}")
+        TestAuth.as(user).contentType(ContentType.JSON).body("{\"text\": \"ok\", \"maxRetries\": 99}")
                 .post("/api/jobs")
                 .then().statusCode(400).body("reason", containsString("maxRetries"));
         assertEquals(before, jobCount());
@@ -112,27 +115,91 @@ class JobResourceTest {
     @Test
     void oversizedBodyIsRejected() {
         String huge = "x".repeat(3 * 1024 * 1024);
-        given().header(USER, user).contentType(ContentType.JSON).body("{\"text\": \"" + huge + "\"}")
+        TestAuth.as(user).contentType(ContentType.JSON).body("{\"text\": \"" + huge + "\"}")
                 .post("/api/jobs")
                 .then().statusCode(413);
     }
 
     @Test
-    void callsWithoutUserAreUnauthorized() {
-        given().contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/api/jobs").then().statusCode(401);
+    void callsWithoutAValidTokenAreUnauthorized() {
+        long before = jobCount();
+        given().contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/api/jobs").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer")).body("error", equalTo("unauthorized"));
         given().get("/api/jobs").then().statusCode(401);
+
+        TokenForge forge = TokenForge.at(keyDir);
+        Map<String, String> hostile = Map.of(
+                "expired", forge.expired(user, "distill-api"),
+                "wrong issuer", forge.wrongIssuer(user, "distill-api"),
+                "bad signature", forge.badSignature(user, "distill-api"),
+                "alg=none", forge.unsigned(user, "distill-api"),
+                "WebSocket ticket used as an API token", forge.valid(user, "distill-ws", List.of("user")),
+                "garbage", "not.a.token");
+        hostile.forEach((kind, token) -> {
+            int status = given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
+                    .body(Map.of("text", "hello")).post("/api/jobs").statusCode();
+            assertEquals(401, status, kind + " token must be refused");
+            assertEquals(401, given().header("Authorization", "Bearer " + token).get("/api/jobs").statusCode(), kind);
+        });
+        assertEquals(before, jobCount(), "no job was created by a refused call");
+
+        given().header("Authorization", "Bearer " + forge.valid(user, "distill-api", List.of("user")))
+                .get("/api/jobs").then().statusCode(200);
+    }
+
+    @Test
+    void signInWithAWrongPasswordIsRefusedWithoutSayingWhichPartWasWrong() {
+        TestAuth.token(user);
+        String wrongPassword = given().contentType(ContentType.JSON).body(Map.of("username", user, "password", "not the password at all"))
+                .post("/api/auth/token").then().statusCode(401).extract().jsonPath().getString("reason");
+        String noSuchUser = given().contentType(ContentType.JSON).body(Map.of("username", "nobody-" + user, "password", "not the password at all"))
+                .post("/api/auth/token").then().statusCode(401).extract().jsonPath().getString("reason");
+        assertEquals(wrongPassword, noSuchUser);
+        given().contentType(ContentType.JSON).body(Map.of("username", user, "password", "short"))
+                .post("/api/auth/register").then().statusCode(400).body("reason", containsString("password must be 10 to 200 characters"));
+    }
+
+    @Test
+    void submissionsOverTheLimitAreRefusedWithRetryAfter() {
+        // another API replica already counted this minute's submissions: the limit is shared through PostgreSQL
+        db.update("insert into rate_limits (user_id, window_start, hits) values (?, date_trunc('minute', now()), 600)", user);
+        given().header("Authorization", "Bearer " + TestAuth.token(user)).contentType(ContentType.JSON).body(Map.of("text", "one too many"))
+                .post("/api/jobs").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]?"))
+                .body("error", equalTo("rate_limited"));
+        assertEquals(0, db.count("select count(*) from extraction_jobs where user_id = ?", user));
+    }
+
+    @Test
+    void theApplicationRoleSeesNoRowsWithoutAUser() throws Exception {
+        submit(user, "hidden from the anonymous");
+        String appUrl = jdbcUrl;
+        try (var conn = java.sql.DriverManager.getConnection(appUrl, "distill_api", "distill_api");
+             var rs = conn.createStatement().executeQuery("select count(*) from extraction_jobs")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "row-level security hides every job from a query that names no user");
+        }
+        try (var conn = java.sql.DriverManager.getConnection(appUrl, "distill_api", "distill_api")) {
+            conn.setAutoCommit(false);
+            conn.createStatement().execute("select set_config('distill.user_id', '" + user + "', true)");
+            var rs = conn.createStatement().executeQuery("select count(*), count(*) filter (where user_id <> '" + user + "') from extraction_jobs");
+            rs.next();
+            assertEquals(1, rs.getLong(1), "the named user's own job is visible");
+            assertEquals(0, rs.getLong(2), "and nobody else's");
+            conn.rollback();
+        }
     }
 
     @Test
     void usersSeeOnlyTheirOwnJobs() {
         String id = submit(user, "mine");
-        given().header(USER, user).get("/api/jobs/" + id).then().statusCode(200)
+        TestAuth.as(user).get("/api/jobs/" + id).then().statusCode(200)
                 .body("id", equalTo(id)).body("status", equalTo("pending")).body("sourceKind", equalTo("message"));
-        given().header(USER, "someone-else").get("/api/jobs/" + id).then().statusCode(404)
+        TestAuth.as("someone-else").get("/api/jobs/" + id).then().statusCode(404)
                 .body("error", equalTo("not_found"));
-        given().header(USER, "someone-else").get("/api/jobs").then().statusCode(200)
+        TestAuth.as("someone-else").get("/api/jobs").then().statusCode(200)
                 .body("items.id", not(org.hamcrest.Matchers.hasItem(id)));
-        given().header(USER, user).get("/api/jobs/not-a-uuid").then().statusCode(404);
+        TestAuth.as(user).get("/api/jobs/not-a-uuid").then().statusCode(404);
     }
 
     @Test
@@ -147,7 +214,7 @@ class JobResourceTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().header(USER, user).queryParam("limit", 2);
+            var request = TestAuth.as(user).queryParam("limit", 2);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -161,14 +228,14 @@ class JobResourceTest {
         assertEquals(submitted, seen);
         assertEquals(3, pages);
 
-        given().header(USER, user).queryParam("status", "pending").get("/api/jobs").then().statusCode(200)
+        TestAuth.as(user).queryParam("status", "pending").get("/api/jobs").then().statusCode(200)
                 .body("items.size()", equalTo(5));
-        given().header(USER, user).queryParam("status", "completed").get("/api/jobs").then().statusCode(200)
+        TestAuth.as(user).queryParam("status", "completed").get("/api/jobs").then().statusCode(200)
                 .body("items.size()", equalTo(0));
-        given().header(USER, user).queryParam("status", "bogus").get("/api/jobs").then().statusCode(400)
+        TestAuth.as(user).queryParam("status", "bogus").get("/api/jobs").then().statusCode(400)
                 .body("reason", containsString("status must be one of"));
-        given().header(USER, user).queryParam("limit", 0).get("/api/jobs").then().statusCode(400);
-        given().header(USER, user).queryParam("cursor", "garbage!").get("/api/jobs").then().statusCode(400);
+        TestAuth.as(user).queryParam("limit", 0).get("/api/jobs").then().statusCode(400);
+        TestAuth.as(user).queryParam("cursor", "garbage!").get("/api/jobs").then().statusCode(400);
     }
 
     @Test
@@ -179,7 +246,7 @@ class JobResourceTest {
     }
 
     private String submit(String user, String text) {
-        return given().header(USER, user).contentType(ContentType.JSON).body(Map.of("text", text))
+        return TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", text))
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
     }
 

@@ -1,5 +1,6 @@
 package io.distill.api.runs;
 
+import io.distill.api.TestAuth;
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.distill.model.RunEvent;
@@ -32,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class RunResourceTest {
-    private static final String USER = "X-Distill-User";
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
@@ -59,8 +59,8 @@ class RunResourceTest {
         db.update("update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error' where id = ?::uuid", failed);
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", done);
 
-        var run = given().header(USER, user).contentType(ContentType.JSON)
-                .body(Map.of("statuses", List.of("pending", "failed"), "sourceKind", "message"))
+        var run = TestAuth.as("admin").contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "statuses", List.of("pending", "failed"), "sourceKind", "message"))
                 .post("/api/runs").then().statusCode(202)
                 .body("status", equalTo("running")).body("triggerType", equalTo("manual")).body("considered", equalTo(3))
                 .extract().jsonPath();
@@ -80,22 +80,23 @@ class RunResourceTest {
         assertEquals(RunStatus.RUNNING, event.status());
         assertEquals(3, event.considered());
 
-        given().header(USER, user).get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
-        given().header(USER, "someone-else").get("/api/runs/" + runId).then().statusCode(404);
-        given().header(USER, user).get("/api/runs").then().statusCode(200).body("[0].id", equalTo(runId));
+        TestAuth.as("admin").get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
+        TestAuth.as("admin").get("/api/runs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(runId));
+        TestAuth.as(user).get("/api/runs/" + runId).then().statusCode(403);
+        TestAuth.as(user).contentType(ContentType.JSON).body("{}").post("/api/runs").then().statusCode(403);
     }
 
     @Test
     void aRunWithNothingInScopeSucceedsAtOnce() {
-        given().header(USER, user).contentType(ContentType.JSON).body("{}").post("/api/runs").then().statusCode(202)
+        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs").then().statusCode(202)
                 .body("status", equalTo("succeeded")).body("considered", equalTo(0));
     }
 
     @Test
     void badScopesAreRejectedWithReasons() {
-        given().header(USER, user).contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
+        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
                 .post("/api/runs").then().statusCode(400).body("reason", containsString("must be pending or failed"));
-        given().header(USER, user).contentType(ContentType.JSON).body(Map.of("limit", 0))
+        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("limit", 0))
                 .post("/api/runs").then().statusCode(400).body("reason", containsString("limit"));
     }
 
@@ -103,14 +104,14 @@ class RunResourceTest {
     void cancellingARunCancelsItsUnfinishedJobs() {
         String a = submit("a");
         String b = submit("b");
-        String runId = given().header(USER, user).contentType(ContentType.JSON).body("{}").post("/api/runs")
+        String runId = TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs")
                 .then().statusCode(202).extract().jsonPath().getString("id");
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", a);
 
-        given().header(USER, user).post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
+        TestAuth.as("admin").post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
         assertEquals("completed", db.query("select status from extraction_jobs where id = ?::uuid", a).get(0).get("status"));
         assertEquals("cancelled", db.query("select status from extraction_jobs where id = ?::uuid", b).get(0).get("status"));
-        given().header(USER, user).post("/api/runs/" + runId + "/cancel").then().statusCode(409)
+        TestAuth.as("admin").post("/api/runs/" + runId + "/cancel").then().statusCode(409)
                 .body("reason", containsString("run is canceled"));
     }
 
@@ -122,15 +123,14 @@ class RunResourceTest {
         LocalDate day = LocalDate.of(2031, 1, 1).plusDays(Math.abs(user.hashCode() % 10_000));
 
         int started = daily.runForDay(day).await().atMost(Duration.ofSeconds(20));
-        assertEquals(1, db.count("select count(*) from extraction_runs where user_id = ? and trigger_type = 'scheduled'", user));
-        assertEquals(stale, db.query("select j.id::text as id from extraction_jobs j join extraction_runs r on r.id = j.run_id "
-                + "where r.user_id = ?", user).get(0).get("id"));
+        assertEquals(List.of(stale), db.query("select j.id::text as id from extraction_jobs j join extraction_runs r on r.id = j.run_id "
+                + "where j.user_id = ? and r.trigger_type = 'scheduled' and r.user_id = 'system'", user).stream().map(r -> r.get("id")).toList());
         assertEquals(true, started >= 1);
         assertEquals(0, daily.runForDay(day).await().atMost(Duration.ofSeconds(20)), "a day's runs start once");
     }
 
     private String submit(String text) {
-        return given().header(USER, user).contentType(ContentType.JSON).body(Map.of("text", text))
+        return TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", text))
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
     }
 }
