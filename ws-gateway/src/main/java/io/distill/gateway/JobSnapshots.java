@@ -3,9 +3,11 @@ package io.distill.gateway;
 import io.distill.model.JobStatus;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Stage;
+import io.distill.model.Tenancy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,13 +30,19 @@ public class JobSnapshots {
 
     /** The job's state, or null when it does not exist or is not this user's (indistinguishable on purpose). */
     public Uni<ProgressEvent> job(UUID jobId, String userId) {
-        return pool.preparedQuery(ONE).execute(Tuple.of(jobId, userId))
+        return asUser(userId, ONE, Tuple.of(jobId, userId))
                 .map(rows -> rows.iterator().hasNext() ? toEvent(rows.iterator().next()) : null);
     }
 
     public Uni<List<ProgressEvent>> recent(String userId, int limit) {
-        return pool.preparedQuery(RECENT).execute(Tuple.of(userId, limit))
+        return asUser(userId, RECENT, Tuple.of(userId, limit))
                 .map(rows -> rows.stream().map(JobSnapshots::toEvent).toList());
+    }
+
+    /** Runs the query under row-level security, as the user. */
+    private Uni<RowSet<Row>> asUser(String userId, String sql, Tuple params) {
+        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT).execute(Tuple.of(userId, "off"))
+                .chain(() -> conn.preparedQuery(sql).execute(params)));
     }
 
     private static ProgressEvent toEvent(Row row) {

@@ -5,7 +5,9 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code /ws/progress}: a browser subscribes to one job ({@code {"type":"subscribe","jobId":…}}) or
@@ -16,15 +18,18 @@ import io.smallrye.mutiny.Uni;
 public class ProgressSocket {
     private final Subscriptions subscriptions;
     private final WebSocketConnection connection;
+    private final SecurityIdentity identity;
 
-    public ProgressSocket(Subscriptions subscriptions, WebSocketConnection connection) {
+    public ProgressSocket(Subscriptions subscriptions, WebSocketConnection connection, SecurityIdentity identity) {
         this.subscriptions = subscriptions;
         this.connection = connection;
+        this.identity = identity;
     }
 
+    /** The upgrade was authenticated by its ticket (see {@link TicketAuthenticationMechanism}): its subject is the user. */
     @OnOpen
-    public Uni<Void> onOpen() {
-        return subscriptions.open(connection);
+    public void onOpen() {
+        subscriptions.open(connection, ((JsonWebToken) identity.getPrincipal()).getSubject());
     }
 
     @OnTextMessage

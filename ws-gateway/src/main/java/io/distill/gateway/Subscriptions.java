@@ -7,12 +7,9 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Who follows which job. A subscription first registers, then sends the stored state, so no event
@@ -21,7 +18,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Subscriptions {
     static final int RECENT_JOBS = 50;
-    private static final Pattern VALID_USER = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
     private final JobSnapshots snapshots;
@@ -32,20 +28,11 @@ public class Subscriptions {
         this.connections = connections;
     }
 
-    /**
-     * Interim identity until token authentication (issue 6): the {@code user} query parameter,
-     * mirroring the API's {@code X-Distill-User} header. A connection without one is closed.
-     */
-    Uni<Void> open(WebSocketConnection connection) {
-        String user = queryParam(connection.handshakeRequest().query(), "user");
-        if (user == null || !VALID_USER.matcher(user).matches()) {
-            return connection.close();
-        }
+    void open(WebSocketConnection connection, String user) {
         // the injected connection is a session-scoped proxy; events are sent from Kafka's threads,
         // outside any session, so keep the connection object itself
         connections.findByConnectionId(connection.id())
                 .ifPresent(open -> viewers.put(open.id(), new Viewer(open, user)));
-        return Uni.createFrom().voidItem();
     }
 
     void close(WebSocketConnection connection) {
@@ -109,18 +96,5 @@ public class Subscriptions {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    static String queryParam(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }

@@ -9,6 +9,7 @@ import io.distill.model.Topics;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
+import io.distill.testinfra.TokenForge;
 import io.distill.testinfra.WsClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -22,10 +23,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gateway against real Kafka and PostgreSQL, with a real WebSocket client. */
@@ -40,6 +43,8 @@ class ProgressSocketTest {
     String jdbcUrl;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @ConfigProperty(name = "distill.test.key-dir")
+    String keyDir;
 
     Db db;
     KafkaProbe kafka;
@@ -126,10 +131,25 @@ class ProgressSocketTest {
     }
 
     @Test
-    void connectionWithoutUserIsClosed() {
-        try (WsClient ws = WsClient.connect(socket.toString().replace("http", "ws"))) {
-            assertNotNull(ws.awaitClose(WAIT), "server closes an anonymous connection");
-        }
+    void upgradesWithoutAValidTicketAreRefused() {
+        TokenForge forge = TokenForge.at(keyDir);
+        Map<String, String> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("no ticket", null);
+        hostile.put("expired", forge.expired("alice", "distill-ws"));
+        hostile.put("wrong issuer", forge.wrongIssuer("alice", "distill-ws"));
+        hostile.put("bad signature", forge.badSignature("alice", "distill-ws"));
+        hostile.put("alg=none", forge.unsigned("alice", "distill-ws"));
+        hostile.put("API access token (long-lived) in the URL", forge.valid("alice", "distill-api", List.of("user")));
+        hostile.forEach((kind, ticket) -> {
+            String url = base() + (ticket == null ? "" : "?ticket=" + ticket);
+            assertThrows(java.util.concurrent.CompletionException.class, () -> WsClient.connect(url).close(),
+                    kind + ": the upgrade must be refused");
+        });
+
+        String once = forge.valid("alice", "distill-ws", List.of("user"));
+        WsClient.connect(base() + "?ticket=" + once).close();
+        assertThrows(java.util.concurrent.CompletionException.class, () -> WsClient.connect(base() + "?ticket=" + once).close(),
+                "a ticket opens one connection");
     }
 
     /**
@@ -150,7 +170,11 @@ class ProgressSocketTest {
     }
 
     private WsClient connect(String user) {
-        return WsClient.connect(socket.toString().replace("http", "ws") + "?user=" + user);
+        return WsClient.connect(base() + "?ticket=" + TokenForge.at(keyDir).valid(user, "distill-ws", List.of("user")));
+    }
+
+    private String base() {
+        return socket.toString().replace("http", "ws");
     }
 
     private UUID insertJob(String user, int progress, long seq) {

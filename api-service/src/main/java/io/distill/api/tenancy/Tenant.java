@@ -1,5 +1,6 @@
 package io.distill.api.tenancy;
 
+import io.distill.model.Tenancy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,8 +17,7 @@ import java.util.function.Supplier;
  * nothing.
  */
 public record Tenant(String userId, boolean admin) {
-    private static final String SET_SQL = "select set_config('distill.user_id', $1, true), set_config('distill.admin', $2, true)";
-    private static final String SET_HQL = "select set_config('distill.user_id', :user, true), set_config('distill.admin', :admin, true)";
+    private static final String SET_HQL = Tenancy.SET_TENANT.replace("$1", ":user").replace("$2", ":admin");
 
     public static Tenant user(String userId) {
         return new Tenant(userId, false);
@@ -29,7 +29,7 @@ public record Tenant(String userId, boolean admin) {
     }
 
     public <T> Uni<T> transaction(Pool pool, Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(conn -> conn.preparedQuery(SET_SQL).execute(Tuple.of(userId, admin ? "on" : "off"))
+        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT).execute(Tuple.of(userId, admin ? "on" : "off"))
                 .chain(() -> work.apply(conn)));
     }
 
