@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * single source file: {@code java scripts/DistillDemo.java API_URL WS_URL MESSAGE_FILE}.
  */
 public class DistillDemo {
-    static final String USER = System.getenv().getOrDefault("DISTILL_USER", "demo-user");
+    static final String USER = System.getenv().getOrDefault("DISTILL_USER", "demo");
+    static final String PASSWORD = System.getenv("DISTILL_PASSWORD");
 
     public static void main(String[] args) throws Exception {
         String api = args[0];
@@ -27,9 +28,15 @@ public class DistillDemo {
         String text = Files.readString(Path.of(args[2]));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+        String credentials = "{\"username\":" + quote(USER) + ",\"password\":" + quote(PASSWORD) + "}";
+        post(http, api + "/api/auth/register", null, credentials); // 201 the first time, 409 after
+        String token = field(expect(post(http, api + "/api/auth/token", null, credentials), 200).body(), "accessToken");
+        String ticket = field(expect(post(http, api + "/api/auth/ws-ticket", token, ""), 200).body(), "ticket");
+        System.out.println("signed in as " + USER);
+
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder()
-                .buildAsync(URI.create(ws + "?user=" + USER), new Collector(messages)).join();
+                .buildAsync(URI.create(ws + "?ticket=" + ticket), new Collector(messages)).join();
         socket.sendText("{\"type\":\"subscribe\",\"all\":true}", true).join();
         String first;
         do {
@@ -39,26 +46,37 @@ public class DistillDemo {
             }
         } while (!first.contains("\"type\":\"subscribed\""));
 
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(api + "/api/jobs"))
-                .header("Content-Type", "application/json").header("X-Distill-User", USER)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":" + quote(text) + ",\"metadata\":{\"source\":\"demo\"}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (submitted.statusCode() != 202) {
-            throw new IllegalStateException("submit failed: HTTP " + submitted.statusCode() + " " + submitted.body());
-        }
+        HttpResponse<String> submitted = expect(post(http, api + "/api/jobs", token,
+                "{\"text\":" + quote(text) + ",\"metadata\":{\"source\":\"demo\"}}"), 202);
         String jobId = field(submitted.body(), "id");
         System.out.println("submitted job " + jobId + " (HTTP 202, Location " + submitted.headers().firstValue("Location").orElse("?") + ")");
 
         String status = follow(messages, jobId);
         socket.abort();
         HttpResponse<String> job = http.send(HttpRequest.newBuilder(URI.create(api + "/api/jobs/" + jobId))
-                .header("X-Distill-User", USER).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println();
         System.out.println("job " + jobId + " " + status + "; stored job and result:");
         System.out.println(indent(job.body()));
         if (!"completed".equals(status)) {
             System.exit(1);
         }
+    }
+
+    static HttpResponse<String> post(HttpClient http, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.uri() + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return response;
     }
 
     /** Draws a progress bar for each event of the job until its terminal state. */

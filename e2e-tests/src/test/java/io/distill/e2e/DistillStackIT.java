@@ -55,7 +55,7 @@ class DistillStackIT {
     @Test
     void twentyJobsCompleteWithMonotonicProgressStreamedToTheBrowserSide() throws Exception {
         String user = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        try (WsClient ws = WsClient.connect(gateway.url("/ws/progress?user=" + user).replace("http", "ws"))) {
+        try (WsClient ws = WsClient.connect(gateway.url("/ws/progress?ticket=" + stack.wsTicket(user)).replace("http", "ws"))) {
             ws.send("{\"type\":\"subscribe\",\"all\":true}");
             assertEquals("subscribed", Json.mapper().readTree(ws.next(WAIT)).get("type").asText());
             awaitGatewayAssigned(ws, user);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,20 +26,32 @@ final class Stack implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static final String PASSWORD = "e2e password, long enough";
+
     final LocalPostgres pg;
     final Db db;
     private final String kafka;
+    private final Path keyDir;
     private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private ServiceProcess api;
 
-    Stack(LocalPostgres pg, String kafkaBootstrap) {
+    Stack(LocalPostgres pg, String kafkaBootstrap) throws java.io.IOException {
         this.pg = pg;
         this.db = new Db(pg.jdbcUrl());
         this.kafka = kafkaBootstrap;
+        // empty: the API generates the local issuer's key pair here at first start
+        this.keyDir = java.nio.file.Files.createTempDirectory("distill-e2e-keys-");
     }
 
+    /** The API, as the application role under row-level security; it migrates the schema as the owner. */
     Stack startApi() throws Exception {
-        api = track(ServiceProcess.start("api-service", "api", Ports.free(), common())).awaitReady(WAIT);
+        Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
+        props.put("quarkus.flyway.username", "postgres");
+        props.put("quarkus.flyway.password", "postgres");
+        props.put("distill.auth.key-dir", keyDir.toString());
+        props.put("distill.auth.open-registration", "true");
+        api = track(ServiceProcess.start("api-service", "api", Ports.free(), props)).awaitReady(WAIT);
         return this;
     }
 
@@ -48,7 +61,8 @@ final class Stack implements AutoCloseable {
 
     /** A worker named {@code name} (its lease owner prefix), with short leases and sweeps so tests recover quickly. */
     ServiceProcess startWorker(String name, Map<String, String> extra) throws Exception {
-        Map<String, String> props = new HashMap<>(common());
+        // workers serve every user: in production a BYPASSRLS role, here the owner
+        Map<String, String> props = new HashMap<>(common("postgres"));
         props.put("distill.extraction.provider", "offline");
         props.put("distill.worker.lease-duration", "5s");
         props.put("distill.worker.lease-renew-interval", "1s");
@@ -60,13 +74,53 @@ final class Stack implements AutoCloseable {
     }
 
     ServiceProcess startGateway() throws Exception {
-        return track(ServiceProcess.start("ws-gateway", "gateway", Ports.free(), common())).awaitReady(WAIT);
+        Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
+        props.put("distill.auth.key-dir", keyDir.toString());
+        return track(ServiceProcess.start("ws-gateway", "gateway", Ports.free(), props)).awaitReady(WAIT);
+    }
+
+    /** Signs the user up and in through the API's local issuer (once) and returns the access token. */
+    String token(String user) {
+        return tokens.computeIfAbsent(user, u -> {
+            String credentials = Json.write(Map.of("username", u, "password", PASSWORD));
+            post("/api/auth/register", null, credentials);
+            return read(post("/api/auth/token", null, credentials), 200).get("accessToken").asText();
+        });
+    }
+
+    /** A fresh single-use ticket for one WebSocket connection of the user. */
+    String wsTicket(String user) {
+        return read(post("/api/auth/ws-ticket", token(user), ""), 200).get("ticket").asText();
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.url(path)))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(HttpResponse<String> response, int expected) {
+        if (response.statusCode() != expected) {
+            throw new AssertionError(response.uri() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return Json.mapper().readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     UUID submit(String user, String text) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
-                            .header("Content-Type", "application/json").header("X-Distill-User", user)
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token(user))
                             .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("text", text)))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
@@ -79,7 +133,7 @@ final class Stack implements AutoCloseable {
     }
 
     JsonNode get(String user, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).header("X-Distill-User", user).build(),
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).header("Authorization", "Bearer " + token(user)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -91,13 +145,13 @@ final class Stack implements AutoCloseable {
         return db.count(sql, params);
     }
 
-    private Map<String, String> common() {
+    private Map<String, String> common(String dbUser) {
         return Map.of(
                 "kafka.bootstrap.servers", kafka,
                 "quarkus.datasource.reactive.url", pg.reactiveUrl(),
                 "quarkus.datasource.jdbc.url", pg.jdbcUrl(),
-                "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres");
+                "quarkus.datasource.username", dbUser,
+                "quarkus.datasource.password", dbUser);
     }
 
     private ServiceProcess track(ServiceProcess process) {

@@ -1,7 +1,13 @@
 package io.distill.gateway;
 
-/** What a browser sends: {@code subscribe} / {@code unsubscribe} a job, or all of its jobs. */
-public record ClientMessage(String type, String jobId, Boolean all) {
+import java.util.Map;
+
+/**
+ * What a browser sends: {@code subscribe} / {@code unsubscribe} a job, or all of its jobs. On a
+ * reconnect it names the last sequence it saw ({@code lastSeq} for one job, {@code lastSeqs} per job
+ * with {@code all}) and gets only what is newer.
+ */
+public record ClientMessage(String type, String jobId, Boolean all, Long lastSeq, Map<String, Long> lastSeqs) {
     boolean wantsAll() {
         return Boolean.TRUE.equals(all);
     }

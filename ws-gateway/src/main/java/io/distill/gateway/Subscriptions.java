@@ -52,6 +52,14 @@ public class Subscriptions {
             return Uni.createFrom().voidItem();
         }
         if ("subscribe".equals(message.type()) && message.wantsAll()) {
+            if (message.lastSeqs() != null) {
+                message.lastSeqs().forEach((job, seq) -> {
+                    UUID id = parseJobId(job);
+                    if (id != null && seq != null) {
+                        viewer.seen(id, seq);
+                    }
+                });
+            }
             viewer.followAll();
             return snapshots.recent(viewer.userId(), RECENT_JOBS).invoke(events -> {
                 viewer.send(ServerMessage.subscribed(null));
@@ -68,6 +76,9 @@ public class Subscriptions {
             return Uni.createFrom().voidItem();
         }
         viewer.follow(jobId);
+        if (message.lastSeq() != null) {
+            viewer.seen(jobId, message.lastSeq());
+        }
         return snapshots.job(jobId, viewer.userId()).invoke(snapshot -> {
             if (snapshot == null) {
                 viewer.unfollow(jobId);

@@ -1,8 +1,11 @@
 package io.distill.gateway;
 
+import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.ProgressRule;
+import io.distill.model.Stage;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import org.jboss.logging.Logger;
 
@@ -11,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One open connection: whose it is, what it subscribed to, and the last event it was sent per job.
@@ -24,6 +28,11 @@ final class Viewer {
     private final Set<UUID> jobs = new HashSet<>();
     private final Map<UUID, ProgressEvent> lastSent = new HashMap<>();
     private boolean allJobs;
+    private boolean dropped;
+    private final AtomicInteger pendingSends = new AtomicInteger();
+
+    static final int MAX_PENDING_SENDS = 256;
+    static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "slow consumer: reconnect with your last sequences");
 
     Viewer(WebSocketConnection connection, String userId) {
         this.connection = connection;
@@ -36,6 +45,12 @@ final class Viewer {
 
     synchronized void follow(UUID jobId) {
         jobs.add(jobId);
+    }
+
+    /** A reconnecting client already has everything up to {@code seq} of this job. */
+    synchronized void seen(UUID jobId, long seq) {
+        lastSent.merge(jobId, ProgressEvent.of(jobId, userId, Stage.QUEUED, JobStatus.PENDING, 0, seq),
+                (current, resumed) -> current.seq() >= resumed.seq() ? current : resumed);
     }
 
     synchronized void unfollow(UUID jobId) {
@@ -60,9 +75,30 @@ final class Viewer {
         send(ServerMessage.progress(event));
     }
 
+    /**
+     * Queues a message on the connection. A client that lets more than {@link #MAX_PENDING_SENDS}
+     * messages pile up is too slow to follow: it is closed with {@link #SLOW_CONSUMER} and may
+     * reconnect with its last sequences.
+     */
     synchronized void send(ServerMessage message) {
+        if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
+            dropSlowConsumer();
+            return;
+        }
         connection.sendText(Json.write(message)).subscribe().with(
-                ok -> { },
-                failure -> LOG.debugf("send to %s failed: %s", connection.id(), failure.toString()));
+                ok -> pendingSends.decrementAndGet(),
+                failure -> {
+                    pendingSends.decrementAndGet();
+                    LOG.debugf("send to %s failed: %s", connection.id(), failure.toString());
+                });
+    }
+
+    private void dropSlowConsumer() {
+        if (dropped) {
+            return;
+        }
+        dropped = true;
+        LOG.infof("closing slow WebSocket consumer %s (user %s): %d messages pending", connection.id(), userId, pendingSends.get());
+        connection.close(SLOW_CONSUMER).subscribe().with(ok -> { }, failure -> { });
     }
 }

@@ -118,6 +118,26 @@ class ProgressSocketTest {
     }
 
     @Test
+    void aReconnectingClientGetsOnlyWhatIsNewerThanItsLastSequence() throws Exception {
+        UUID job = insertJob("erin", 35, 7);
+        try (WsClient ws = connect("erin")) {
+            // the client saw seq 7 before it lost its connection: the stored state is not news
+            ws.send("{\"type\":\"subscribe\",\"jobId\":\"" + job + "\",\"lastSeq\":7}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+            long seq = awaitGatewayListening(ws, job, "erin", 8);
+            publish(job, "erin", seq + 1, 85, JobStatus.PROCESSING);
+            assertEquals(seq + 1, progress(ws.next(WAIT)).seq());
+        }
+        try (WsClient ws = connect("erin")) {
+            ws.send("{\"type\":\"subscribe\",\"all\":true,\"lastSeqs\":{\"" + job + "\":3}}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+            ProgressEvent snapshot = progress(ws.next(WAIT));
+            assertEquals(job, snapshot.jobId());
+            assertTrue(snapshot.seq() > 3, "the stored state is newer than what this client saw: " + snapshot);
+        }
+    }
+
+    @Test
     void malformedMessagesGetAReasonAndTheConnectionStays() throws Exception {
         try (WsClient ws = connect("dave")) {
             ws.send("not json");
