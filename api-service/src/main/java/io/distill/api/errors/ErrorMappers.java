@@ -2,6 +2,7 @@ package io.distill.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.distill.api.ratelimit.RateLimitedException;
+import io.distill.model.files.UnsupportedFileException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -44,6 +45,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return error(Response.Status.FORBIDDEN, "forbidden", "this needs a role the caller does not have");
+    }
+
+    @ServerExceptionMapper
+    public Response unsupportedFile(UnsupportedFileException e) {
+        return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_file", e.getMessage());
     }
 
     @ServerExceptionMapper

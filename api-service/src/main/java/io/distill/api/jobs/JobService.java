@@ -35,6 +35,19 @@ public class JobService {
         this.defaultMaxRetries = defaultMaxRetries;
     }
 
+    /** A stored upload: the original name (data only), where it is stored, its size and format. */
+    public record Upload(String filename, String fileUrl, long size, String format) {
+    }
+
+    public Uni<JobEntity> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options) {
+        JobEntity job = newJob(userId, "upload", metadata, options, null);
+        job.filename = upload.filename();
+        job.fileUrl = upload.fileUrl();
+        job.fileSize = upload.size();
+        job.format = upload.format();
+        return persistWithMessage(job);
+    }
+
     /** The job a submission created, or the earlier one it repeated (same Idempotency-Key, same body). */
     public record Submission(JobEntity job, boolean replayed) {
     }
@@ -79,22 +92,32 @@ public class JobService {
     }
 
     private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash) {
-        JobEntity job = new JobEntity();
+        JobEntity job = newJob(userId, "message", request.metadata(), request.options(), request.maxRetries());
         job.idempotencyKey = idempotencyKey;
         job.requestHash = hash;
-        job.id = UUID.randomUUID();
-        job.userId = userId;
-        job.sourceKind = "message";
         job.format = "text";
         job.sourceText = request.text();
-        job.metadata = request.metadata() == null ? Map.of() : request.metadata();
-        job.options = request.options() == null ? Map.of() : request.options();
+        return persistWithMessage(job);
+    }
+
+    private JobEntity newJob(String userId, String sourceKind, Map<String, Object> metadata, Map<String, Object> options, Integer maxRetries) {
+        JobEntity job = new JobEntity();
+        job.id = UUID.randomUUID();
+        job.userId = userId;
+        job.sourceKind = sourceKind;
+        job.metadata = metadata == null ? Map.of() : metadata;
+        job.options = options == null ? Map.of() : options;
         job.status = JobStatus.PENDING.dbValue();
-        job.maxRetries = request.maxRetries() == null ? defaultMaxRetries : request.maxRetries();
+        job.maxRetries = maxRetries == null ? defaultMaxRetries : maxRetries;
         // PostgreSQL keeps microseconds; the cursor must round-trip exactly
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        OutboxEntry message = OutboxEntry.of(Topics.JOBS, job.id.toString(), Json.write(JobMessage.of(job.id, userId)));
-        return Tenant.user(userId).panacheTransaction(() -> job.persist().chain(message::persist))
+        return job;
+    }
+
+    /** The job row and its message to the workers, in one transaction. */
+    private Uni<JobEntity> persistWithMessage(JobEntity job) {
+        OutboxEntry message = OutboxEntry.of(Topics.JOBS, job.id.toString(), Json.write(JobMessage.of(job.id, job.userId)));
+        return Tenant.user(job.userId).panacheTransaction(() -> job.persist().chain(message::persist))
                 .replaceWith(job)
                 .invoke(relay::wake);
     }

@@ -1,10 +1,17 @@
 package io.distill.worker.formats;
 
-/** Turns a source's bytes into a {@link DocumentModel}; one implementation per format package. */
+import java.io.IOException;
+import java.util.Set;
+
+/** Turns a source into a {@link DocumentModel}; one implementation per format package. */
 public interface FormatExtractor {
 
     /** The format names (as stored in {@code extraction_jobs.format}) this extractor reads. */
-    java.util.Set<String> formats();
+    Set<String> formats();
 
-    DocumentModel extract(byte[] source);
+    /**
+     * Extracts, within the limits. Unreadable input throws {@link InvalidDocumentException},
+     * a document over a limit {@link LimitExceededException}.
+     */
+    DocumentModel extract(Source source, ExtractionLimits limits) throws IOException;
 }

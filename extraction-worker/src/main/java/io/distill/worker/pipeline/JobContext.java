@@ -1,6 +1,7 @@
 package io.distill.worker.pipeline;
 
 import io.distill.worker.formats.DocumentModel;
+import io.distill.worker.formats.Source;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.llm.Extraction;
 
@@ -14,7 +15,7 @@ import java.util.Map;
 public final class JobContext {
     private final ClaimedJob job;
     private final Map<String, Long> stageMillis = new LinkedHashMap<>();
-    private byte[] source;
+    private Source source;
     private DocumentModel document;
     private Extraction extraction;
     private long completionSeq;
@@ -27,11 +28,11 @@ public final class JobContext {
         return job;
     }
 
-    public byte[] source() {
+    public Source source() {
         return source;
     }
 
-    public void source(byte[] source) {
+    public void source(Source source) {
         this.source = source;
     }
 

@@ -2,17 +2,26 @@ package io.distill.worker.pipeline.stages;
 
 import io.distill.model.ErrorClass;
 import io.distill.model.Stage;
+import io.distill.model.files.FileStorage;
+import io.distill.worker.formats.Source;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 
-/** Reads the job's source: the message text from the job row (files arrive with storage, issue 3). */
+/** Finds the job's source: the message text from the job row, or the uploaded file in storage. */
 @ApplicationScoped
 public class LoadStage implements PipelineStage {
+    private final FileStorage storage;
+
+    public LoadStage(FileStorage storage) {
+        this.storage = storage;
+    }
 
     @Override
     public Stage stage() {
@@ -22,12 +31,26 @@ public class LoadStage implements PipelineStage {
     @Override
     public void run(JobContext context) {
         ClaimedJob job = context.job();
-        if (!"message".equals(job.sourceKind())) {
-            throw new PipelineException(ErrorClass.SOURCE_ERROR, "source kind " + job.sourceKind() + " is not supported by this worker");
+        switch (job.sourceKind()) {
+            case "message" -> {
+                if (job.sourceText() == null) {
+                    throw new PipelineException(ErrorClass.SOURCE_ERROR, "message job has no text");
+                }
+                context.source(Source.ofBytes(job.sourceText().getBytes(StandardCharsets.UTF_8)));
+            }
+            case "upload" -> context.source(Source.ofFile(file(job.fileUrl())));
+            default -> throw new PipelineException(ErrorClass.SOURCE_ERROR, "unknown source kind " + job.sourceKind());
         }
-        if (job.sourceText() == null) {
-            throw new PipelineException(ErrorClass.SOURCE_ERROR, "message job has no text");
+    }
+
+    private java.nio.file.Path file(String url) {
+        try {
+            return storage.localCopy(url);
+        } catch (NoSuchFileException e) {
+            throw new PipelineException(ErrorClass.SOURCE_ERROR, "the uploaded file is no longer in storage");
+        } catch (IOException e) {
+            // storage unreachable: worth another attempt
+            throw new PipelineException(ErrorClass.PERSISTENCE_ERROR, "reading the upload failed: " + e.getMessage(), e);
         }
-        context.source(job.sourceText().getBytes(StandardCharsets.UTF_8));
     }
 }

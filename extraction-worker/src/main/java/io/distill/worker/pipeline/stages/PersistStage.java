@@ -20,6 +20,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class PersistStage implements PipelineStage {
+    static final int PREVIEW_CHARS = 2000;
     private final JobStore store;
 
     public PersistStage(JobStore store) {
@@ -42,9 +43,12 @@ public class PersistStage implements PipelineStage {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("extractor", Map.of("name", extraction.extractor(), "kind", extraction.kind()));
         result.put("fields", extraction.fields());
+        String text = context.document().text();
         result.put("document", Map.of(
                 "format", context.document().format(),
                 "sections", context.document().sections().size(),
+                "chars", text.length(),
+                "textPreview", text.length() > PREVIEW_CHARS ? text.substring(0, PREVIEW_CHARS) : text,
                 "metadata", context.document().metadata()));
         result.put("telemetry", extraction.telemetry());
         long seq;

@@ -1,0 +1,136 @@
+package io.distill.api.uploads;
+
+import io.distill.api.identity.CurrentUser;
+import io.distill.api.jobs.JobService;
+import io.distill.api.jobs.SubmittedJob;
+import io.distill.api.ratelimit.SubmissionRateLimit;
+import io.distill.model.Json;
+import io.distill.model.files.DocumentFormat;
+import io.distill.model.files.FileStorage;
+import io.distill.model.files.FormatDetector;
+import io.distill.model.files.UnsupportedFileException;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Map;
+
+/**
+ * {@code POST /api/jobs/upload}: a document to extract from. The format is decided from the
+ * extension and checked against the content; the file is stored under a server-generated name
+ * (the original name is kept only as data) and the job is created like a message job.
+ */
+@Path("/api/jobs/upload")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class UploadResource {
+    private final JobService jobs;
+    private final FileStorage storage;
+    private final SubmissionRateLimit rateLimit;
+    private final CurrentUser user;
+    private final long maxBytes;
+
+    public UploadResource(JobService jobs, FileStorage storage, SubmissionRateLimit rateLimit, CurrentUser user,
+                          @ConfigProperty(name = "distill.upload.max-size") MemorySize maxSize) {
+        this.jobs = jobs;
+        this.storage = storage;
+        this.rateLimit = rateLimit;
+        this.user = user;
+        this.maxBytes = maxSize.asLongValue();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking // reads the head of the file and copies it into storage
+    public Uni<Response> upload(@RestForm("file") FileUpload file, @RestForm("options") String options,
+                                @RestForm("recordId") String recordId, @RestForm("fieldId") String fieldId,
+                                @RestForm("attachmentId") String attachmentId) {
+        if (file == null) {
+            throw new BadRequestException("a multipart field 'file' is required");
+        }
+        if (file.size() > maxBytes) {
+            throw new ClientErrorException("the file is " + file.size() + " bytes; uploads are limited to " + maxBytes,
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
+        Map<String, Object> parsedOptions = parseOptions(options);
+        DocumentFormat format = FormatDetector.detect(file.fileName(), head(file));
+        String userId = user.id();
+        return rateLimit.hit(userId)
+                .chain(() -> {
+                    String url = store(file, format);
+                    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+                    putIfPresent(metadata, "recordId", recordId);
+                    putIfPresent(metadata, "fieldId", fieldId);
+                    putIfPresent(metadata, "attachmentId", attachmentId);
+                    metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
+                    return jobs.submitUpload(userId, new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
+                            metadata, parsedOptions);
+                })
+                .map(job -> {
+                    URI location = URI.create("/api/jobs/" + job.id);
+                    return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location).build();
+                });
+    }
+
+    private static byte[] head(FileUpload file) {
+        try (InputStream in = Files.newInputStream(file.uploadedFile())) {
+            return in.readNBytes(FormatDetector.HEAD_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String store(FileUpload file, DocumentFormat format) {
+        try {
+            return storage.store(file.uploadedFile(), format.extensions().get(0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("storing the upload failed", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parseOptions(String options) {
+        if (options == null || options.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Object parsed = Json.mapper().readValue(options, Object.class);
+            if (!(parsed instanceof Map)) {
+                throw new BadRequestException("options must be a JSON object");
+            }
+            return (Map<String, Object>) parsed;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestException("options is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The original name as data only: no directories, no control characters, bounded. */
+    static String safeName(String name) {
+        String base = name == null ? "" : name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[\\p{Cntrl}]", "");
+        return base.length() > 255 ? base.substring(base.length() - 255) : base;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.distill.worker.formats;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Bounds on one document's extraction, so that a hostile file fails its job instead of the worker. */
+@ConfigMapping(prefix = "distill.formats")
+public interface ExtractionLimits {
+    /** Wall-clock time for TEXT_EXTRACT of one document. */
+    @WithDefault("120s")
+    Duration timeout();
+
+    /** Characters of text a document may yield. */
+    @WithDefault("5000000")
+    int maxTextChars();
+
+    /** Size of text-like files (txt, md, html, eml) read whole. */
+    @WithDefault("20000000")
+    long maxTextFileBytes();
+
+    @WithDefault("2000")
+    int maxPdfPages();
+
+    /** Bytes of one STEP/IFC entity, and nesting depth of its parameters. */
+    @WithDefault("1000000")
+    int maxStepEntityBytes();
+
+    @WithDefault("32")
+    int maxStepNesting();
+
+    /** Parts of a MIME message, counted through every level. */
+    @WithDefault("500")
+    int maxMimeParts();
+
+    @WithDefault("true")
+    boolean ocrEnabled();
+
+    @WithDefault("60s")
+    Duration ocrPageTimeout();
+}

@@ -1,0 +1,196 @@
+package io.distill.worker.formats.ifc;
+
+import io.distill.worker.formats.DocumentModel;
+import io.distill.worker.formats.ExtractionLimits;
+import io.distill.worker.formats.FormatExtractor;
+import io.distill.worker.formats.Source;
+import io.distill.worker.formats.TextBuilder;
+import io.distill.worker.formats.step.StepEntity;
+import io.distill.worker.formats.step.StepHeader;
+import io.distill.worker.formats.step.StepReader;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * IFC building models, streamed: header, the project → site → building → storey hierarchy,
+ * elements per type and per storey, and property sets with their single values. Only small
+ * indexes are kept (the spatial structure, bounded property maps), never the model.
+ */
+@ApplicationScoped
+public class IfcExtractor implements FormatExtractor {
+    private static final Set<String> SPATIAL = Set.of("IFCPROJECT", "IFCSITE", "IFCBUILDING", "IFCBUILDINGSTOREY");
+    private static final int MAX_PROPERTIES = 20_000;
+    private static final int MAX_PROPERTY_SETS = 2_000;
+
+    @Override
+    public Set<String> formats() {
+        return Set.of("ifc");
+    }
+
+    @Override
+    public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
+        StepHeader header = new StepHeader();
+        Model model = new Model();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1))) {
+            StepReader reader = new StepReader(in, limits.maxStepEntityBytes(), limits.maxStepNesting());
+            StepEntity entity = reader.next();
+            if (entity == null || !entity.type().equals("ISO-10303-21")) {
+                throw new io.distill.worker.formats.InvalidDocumentException("not an ISO 10303-21 file");
+            }
+            while ((entity = reader.next()) != null) {
+                if (entity.id() == 0) {
+                    header.accept(entity);
+                } else {
+                    model.accept(entity);
+                }
+            }
+        }
+        return model.toDocument(header, limits.maxTextChars());
+    }
+
+    /** What one pass keeps of the model. */
+    private static final class Model {
+        final Map<Long, String[]> spatial = new LinkedHashMap<>(); // id → type, name, elevation
+        final Map<Long, List<Long>> aggregates = new HashMap<>();
+        final Map<Long, Integer> elementsPerStructure = new HashMap<>();
+        final Map<String, Integer> counts = new TreeMap<>();
+        final Map<Long, String> properties = new HashMap<>();
+        final Map<String, List<Long>> propertySets = new LinkedHashMap<>();
+
+        void accept(StepEntity entity) {
+            String type = entity.type();
+            counts.merge(type, 1, Integer::sum);
+            StepEntity.Part p = entity.first();
+            if (SPATIAL.contains(type)) {
+                Object elevation = type.equals("IFCBUILDINGSTOREY") ? p.parameter(9) : null;
+                spatial.put(entity.id(), new String[] {type, nameOf(p), elevation == null ? "" : format(elevation)});
+            } else if (type.equals("IFCRELAGGREGATES")) {
+                refOf(p.parameter(4)).ifPresent(parent -> aggregates.computeIfAbsent(parent, k -> new ArrayList<>())
+                        .addAll(StepEntity.refs(p.parameter(5))));
+            } else if (type.equals("IFCRELCONTAINEDINSPATIALSTRUCTURE")) {
+                refOf(p.parameter(5)).ifPresent(structure -> elementsPerStructure.merge(structure,
+                        StepEntity.refs(p.parameter(4)).size(), Integer::sum));
+            } else if (type.equals("IFCPROPERTYSINGLEVALUE") && properties.size() < MAX_PROPERTIES) {
+                properties.put(entity.id(), nameOf0(p) + "=" + format(p.parameter(2)));
+            } else if (type.equals("IFCPROPERTYSET") && propertySets.size() < MAX_PROPERTY_SETS) {
+                propertySets.computeIfAbsent(nameOf(p), k -> new ArrayList<>())
+                        .addAll(StepEntity.refs(p.parameter(4)));
+            }
+        }
+
+        DocumentModel toDocument(StepHeader header, int maxChars) {
+            if (!header.schema().toUpperCase().startsWith("IFC")) {
+                throw new io.distill.worker.formats.InvalidDocumentException("the file's schema is not IFC: " + header.schema());
+            }
+            TextBuilder text = new TextBuilder(maxChars);
+            text.section(1, "header", header.describe());
+            List<String> hierarchy = new ArrayList<>();
+            List<Map<String, Object>> storeys = new ArrayList<>();
+            spatial.entrySet().stream().filter(e -> e.getValue()[0].equals("IFCPROJECT"))
+                    .forEach(e -> walk(e.getKey(), 0, hierarchy, storeys));
+            text.section(1, "spatial-structure", String.join("\n", hierarchy));
+            Map<String, Integer> elements = new TreeMap<>();
+            counts.forEach((type, n) -> {
+                if (isElement(type)) {
+                    elements.put(type, n);
+                }
+            });
+            StringBuilder elementText = new StringBuilder("Elements:");
+            elements.forEach((type, n) -> elementText.append(' ').append(type).append(' ').append(n).append(','));
+            text.section(1, "elements", elementText.toString());
+            StringBuilder psets = new StringBuilder();
+            Map<String, List<String>> resolved = new LinkedHashMap<>();
+            propertySets.forEach((name, ids) -> {
+                List<String> values = ids.stream().map(properties::get).filter(v -> v != null).toList();
+                resolved.put(name, values);
+                psets.append(name).append(": ").append(String.join("; ", values)).append('\n');
+            });
+            text.section(1, "property-sets", psets.toString());
+            Map<String, Object> metadata = new LinkedHashMap<>(header.fields());
+            metadata.put("project", names("IFCPROJECT").stream().findFirst().orElse(""));
+            metadata.put("sites", names("IFCSITE"));
+            metadata.put("buildings", names("IFCBUILDING"));
+            metadata.put("storeys", storeys);
+            metadata.put("elementCounts", elements);
+            metadata.put("propertySets", resolved);
+            return text.build("ifc", metadata);
+        }
+
+        private void walk(long id, int depth, List<String> lines, List<Map<String, Object>> storeys) {
+            String[] node = spatial.get(id);
+            if (node == null || depth > 16) {
+                return;
+            }
+            String label = node[0].substring(3, 4) + node[0].substring(4).toLowerCase();
+            int contained = elementsPerStructure.getOrDefault(id, 0);
+            lines.add("  ".repeat(depth) + label + ": " + node[1]
+                    + (node[2].isEmpty() ? "" : " (elevation " + node[2] + ")") + (contained > 0 ? ", " + contained + " elements" : ""));
+            if (node[0].equals("IFCBUILDINGSTOREY")) {
+                Map<String, Object> storey = new LinkedHashMap<>();
+                storey.put("name", node[1]);
+                storey.put("elevation", node[2]);
+                storey.put("elements", contained);
+                storeys.add(storey);
+            }
+            for (long child : aggregates.getOrDefault(id, List.of())) {
+                walk(child, depth + 1, lines, storeys);
+            }
+        }
+
+        private List<String> names(String type) {
+            return spatial.values().stream().filter(n -> n[0].equals(type)).map(n -> n[1]).toList();
+        }
+
+        private static boolean isElement(String type) {
+            return type.startsWith("IFC") && !type.startsWith("IFCREL") && !SPATIAL.contains(type)
+                    && ELEMENT_TYPES.stream().anyMatch(type::startsWith);
+        }
+    }
+
+    private static final List<String> ELEMENT_TYPES = List.of("IFCWALL", "IFCSLAB", "IFCDOOR", "IFCWINDOW", "IFCBEAM",
+            "IFCCOLUMN", "IFCROOF", "IFCSTAIR", "IFCRAILING", "IFCCOVERING", "IFCPLATE", "IFCMEMBER", "IFCFOOTING",
+            "IFCPILE", "IFCCURTAINWALL", "IFCFURNISHINGELEMENT", "IFCFLOWTERMINAL", "IFCFLOWSEGMENT", "IFCSPACE",
+            "IFCBUILDINGELEMENTPROXY", "IFCRAMP", "IFCCHIMNEY", "IFCSHADINGDEVICE");
+
+    private static String nameOf(StepEntity.Part p) {
+        String name = p.string(2);
+        return name == null ? "" : name;
+    }
+
+    private static String nameOf0(StepEntity.Part p) {
+        String name = p.string(0);
+        return name == null ? "" : name;
+    }
+
+    private static java.util.Optional<Long> refOf(Object value) {
+        return value instanceof StepEntity.Ref ref ? java.util.Optional.of(ref.id()) : java.util.Optional.empty();
+    }
+
+    private static String format(Object value) {
+        if (value instanceof StepEntity.Typed typed) {
+            return format(typed.value());
+        }
+        if (value instanceof StepEntity.Enum e) {
+            return switch (e.name()) {
+                case "T" -> "true";
+                case "F" -> "false";
+                default -> e.name();
+            };
+        }
+        if (value instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.valueOf(d);
+        }
+        return value == null ? "" : value.toString();
+    }
+}
