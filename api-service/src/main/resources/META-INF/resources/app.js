@@ -92,11 +92,67 @@ async function command(id, action) {
   if (!response.ok) $('submit-error').textContent = (await response.json()).reason;
 }
 
+// The result: each extracted field with its confidence and the source text it came from, highlighted.
 async function showResult(id) {
   const response = await api(`/api/jobs/${id}`);
   const job = await response.json();
-  $('result').className = '';
-  $('result').textContent = JSON.stringify(job.result ?? job.error ?? job, null, 2);
+  const view = $('result');
+  view.className = '';
+  view.replaceChildren();
+  const heading = document.createElement('p');
+  heading.textContent = `${job.filename || 'message'} — ${job.status}`
+    + (job.error ? ` (${job.error.code}: ${job.error.message})` : '')
+    + (job.result ? ` — extractor ${job.result.extractor.name} (${job.result.extractor.kind})` : '');
+  view.append(heading);
+  if (!job.result) return;
+  const table = document.createElement('table');
+  table.className = 'fields';
+  table.innerHTML = '<thead><tr><th>Field</th><th>Value</th><th>Confidence</th><th>Source</th></tr></thead>';
+  const body = document.createElement('tbody');
+  for (const [field, value] of Object.entries(job.result.fields)) {
+    const row = document.createElement('tr');
+    row.dataset.field = field;
+    const cells = [field, Array.isArray(value) ? value.join(', ') : String(value),
+      job.result.confidence?.[field] !== undefined ? `${Math.round(job.result.confidence[field] * 100)} %` : ''];
+    for (const text of cells) {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.append(cell);
+    }
+    row.children[2].className = 'confidence';
+    const source = document.createElement('td');
+    source.className = 'evidence';
+    for (const evidence of job.result.evidence?.[field] ?? []) {
+      const quote = document.createElement('div');
+      const mark = document.createElement('mark');
+      mark.textContent = evidence.quote;
+      quote.append(`p.${evidence.page} …${evidence.before}`, mark, `${evidence.after}…`);
+      source.append(quote);
+    }
+    row.append(source);
+    body.append(row);
+  }
+  table.append(body);
+  view.append(table);
+  const metadata = document.createElement('pre');
+  metadata.textContent = JSON.stringify(job.result.document.metadata, null, 2);
+  view.append(metadata);
+}
+
+async function upload(files) {
+  $('upload-error').textContent = '';
+  for (const file of files) {
+    const form = new FormData();
+    form.append('file', file);
+    const response = await fetch('/api/jobs/upload', { method: 'POST', headers: { Authorization: `Bearer ${token()}` }, body: form });
+    const body = await response.json();
+    if (response.status === 401) return signOut();
+    if (response.status !== 202) {
+      $('upload-error').textContent = `${file.name}: ${body.reason || `HTTP ${response.status}`}`;
+      continue;
+    }
+    show({ jobId: body.id, status: body.status, stage: 'QUEUED', progress: 0, seq: 0 });
+  }
 }
 
 function signOut() {
@@ -117,6 +173,10 @@ $('submit').onsubmit = async (e) => {
   }
   show({ jobId: body.id, status: body.status, stage: 'QUEUED', progress: 0, seq: 0 });
 };
+$('files').onchange = (e) => upload([...e.target.files]);
+$('drop').ondragover = (e) => { e.preventDefault(); $('drop').classList.add('over'); };
+$('drop').ondragleave = () => $('drop').classList.remove('over');
+$('drop').ondrop = (e) => { e.preventDefault(); $('drop').classList.remove('over'); upload([...e.dataTransfer.files]); };
 $('sign-in').onsubmit = (e) => { e.preventDefault(); signIn(false); };
 $('register').onclick = () => signIn(true);
 $('sign-out').onclick = signOut;

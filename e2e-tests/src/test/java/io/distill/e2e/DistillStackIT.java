@@ -5,8 +5,10 @@ import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.testinfra.Await;
+import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
+import io.distill.testinfra.S3Local;
 import io.distill.testinfra.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ class DistillStackIT {
 
     static LocalPostgres pg;
     static KraftBroker kafka;
+    static S3Local s3;
     static Stack stack;
     static ServiceProcess gateway;
 
@@ -38,14 +41,16 @@ class DistillStackIT {
     static void startStack() throws Exception {
         pg = LocalPostgres.start();
         kafka = KraftBroker.start();
-        stack = new Stack(pg, kafka.bootstrapServers()).startApi();
+        // this stack keeps uploads in S3-compatible storage (the chaos stack uses the shared directory)
+        s3 = S3Local.start();
+        stack = new Stack(pg, kafka.bootstrapServers()).withS3(s3).startApi();
         stack.startWorker("worker-1", Map.of());
         gateway = stack.startGateway();
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
+        for (AutoCloseable c : new AutoCloseable[] {stack, s3, kafka, pg}) {
             if (c != null) {
                 c.close();
             }
@@ -104,6 +109,47 @@ class DistillStackIT {
             String ids = jobs.stream().map(j -> "'" + j + "'").reduce((a, b) -> a + "," + b).orElseThrow();
             assertEquals(20, stack.count("select count(*) from extraction_results where job_id in (" + ids + ")"));
             assertEquals(20, stack.count("select count(distinct job_id) from extraction_results where job_id in (" + ids + ")"));
+        }
+    }
+
+    @Test
+    void everyFormatUploadedCompletesThroughTheWholeSystemWithS3Storage() throws Exception {
+        String user = "files-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("report.pdf", Fixtures.textPdf());
+        files.put("scan.pdf", Fixtures.scannedPdf());
+        files.put("pump-housing.dxf", Fixtures.dxf());
+        files.put("office.ifc", Fixtures.ifc());
+        files.put("bracket.step", Fixtures.step());
+        files.put("note.eml", Fixtures.email());
+        files.put("diary.html", Fixtures.html());
+        files.put("notes.txt", "Site notes: crane inspected, rebar delayed.".getBytes());
+        try (WsClient ws = WsClient.connect(gateway.url("/ws/progress?ticket=" + stack.wsTicket(user)).replace("http", "ws"))) {
+            ws.send("{\"type\":\"subscribe\",\"all\":true}");
+            assertEquals("subscribed", Json.mapper().readTree(ws.next(WAIT)).get("type").asText());
+            awaitGatewayAssigned(ws, user);
+            Map<UUID, String> jobs = new java.util.LinkedHashMap<>();
+            files.forEach((name, content) -> jobs.put(stack.upload(user, name, content), name));
+
+            java.util.Set<UUID> done = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!done.containsAll(jobs.keySet()) && System.nanoTime() < deadline) {
+                String message = ws.next(Duration.ofSeconds(5));
+                if (message != null && message.contains("\"progress\":100") && message.contains("\"completed\"")) {
+                    ProgressEvent event = Json.mapper().treeToValue(Json.mapper().readTree(message).get("event"), ProgressEvent.class);
+                    done.add(event.jobId());
+                }
+            }
+            for (var job : jobs.entrySet()) {
+                assertTrue(done.contains(job.getKey()), job.getValue() + " completed and streamed");
+                JsonNode view = stack.get(user, "/api/jobs/" + job.getKey());
+                assertEquals("completed", view.get("status").asText(), job.getValue());
+                assertEquals(job.getValue(), view.get("filename").asText());
+            }
+            UUID drawing = jobs.entrySet().stream().filter(e -> e.getValue().endsWith(".dxf")).findFirst().orElseThrow().getKey();
+            assertEquals("DWG-1042", stack.get(user, "/api/jobs/" + drawing).at("/result/document/metadata/titleBlock/drawingNumber").asText());
+            UUID scan = jobs.entrySet().stream().filter(e -> e.getValue().equals("scan.pdf")).findFirst().orElseThrow().getKey();
+            assertTrue(stack.get(user, "/api/jobs/" + scan).at("/result/document/textPreview").asText().contains("INVOICE"));
         }
     }
 

@@ -32,9 +32,12 @@ final class Stack implements AutoCloseable {
     final Db db;
     private final String kafka;
     private final Path keyDir;
+    private final Path storageDir;
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private ServiceProcess api;
+
+    private final Map<String, String> storage = new HashMap<>();
 
     Stack(LocalPostgres pg, String kafkaBootstrap) throws java.io.IOException {
         this.pg = pg;
@@ -42,11 +45,30 @@ final class Stack implements AutoCloseable {
         this.kafka = kafkaBootstrap;
         // empty: the API generates the local issuer's key pair here at first start
         this.keyDir = java.nio.file.Files.createTempDirectory("distill-e2e-keys-");
+        // the upload directory the API writes and the workers read (a shared volume in production)
+        this.storageDir = java.nio.file.Files.createTempDirectory("distill-e2e-files-");
+        storage.put("distill.storage.local.root", storageDir.toString());
+    }
+
+    /** Uploads go to this S3-compatible server instead of the shared directory (call before starting services). */
+    Stack withS3(io.distill.testinfra.S3Local s3) {
+        storage.put("distill.storage.kind", "s3");
+        storage.put("distill.storage.s3.endpoint", s3.endpoint());
+        storage.put("distill.storage.s3.bucket", "distill-e2e");
+        storage.put("distill.storage.s3.access-key", io.distill.testinfra.S3Local.ACCESS_KEY);
+        storage.put("distill.storage.s3.secret-key", io.distill.testinfra.S3Local.SECRET_KEY);
+        storage.put("distill.storage.s3.create-bucket", "true");
+        return this;
     }
 
     /** The API, as the application role under row-level security; it migrates the schema as the owner. */
     Stack startApi() throws Exception {
+        return startApi(Map.of());
+    }
+
+    Stack startApi(Map<String, String> extra) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
+        props.putAll(extra);
         props.put("quarkus.flyway.username", "postgres");
         props.put("quarkus.flyway.password", "postgres");
         props.put("distill.auth.key-dir", keyDir.toString());
@@ -74,9 +96,13 @@ final class Stack implements AutoCloseable {
     }
 
     ServiceProcess startGateway() throws Exception {
+        return startGateway(Ports.free());
+    }
+
+    ServiceProcess startGateway(int port) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
         props.put("distill.auth.key-dir", keyDir.toString());
-        return track(ServiceProcess.start("ws-gateway", "gateway", Ports.free(), props)).awaitReady(WAIT);
+        return track(ServiceProcess.start("ws-gateway", "gateway", port, props)).awaitReady(WAIT);
     }
 
     /** Signs the user up and in through the API's local issuer (once) and returns the access token. */
@@ -132,6 +158,26 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** Uploads a document as the user (multipart, as a browser sends it) and returns the job id. */
+    UUID upload(String user, String filename, byte[] content) {
+        String boundary = "distill-" + UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs/upload")))
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .header("Authorization", "Bearer " + token(user))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return UUID.fromString(read(r, 202).get("id").asText());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode get(String user, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).header("Authorization", "Bearer " + token(user)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -146,12 +192,14 @@ final class Stack implements AutoCloseable {
     }
 
     private Map<String, String> common(String dbUser) {
-        return Map.of(
+        Map<String, String> props = new HashMap<>(storage);
+        props.putAll(Map.of(
                 "kafka.bootstrap.servers", kafka,
                 "quarkus.datasource.reactive.url", pg.reactiveUrl(),
                 "quarkus.datasource.jdbc.url", pg.jdbcUrl(),
                 "quarkus.datasource.username", dbUser,
-                "quarkus.datasource.password", dbUser);
+                "quarkus.datasource.password", dbUser));
+        return props;
     }
 
     private ServiceProcess track(ServiceProcess process) {

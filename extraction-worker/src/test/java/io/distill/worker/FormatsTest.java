@@ -3,6 +3,7 @@ package io.distill.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
 import io.distill.model.files.LocalFileStorage;
+import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -147,6 +148,7 @@ class FormatsTest {
         cases.put("IFC nesting bomb", new Object[] {"ifc", Fixtures.nestedIfc(), "nest deeper than"});
         cases.put("truncated STEP", new Object[] {"step", Arrays.copyOf(step, step.length / 2), "truncated"});
         cases.put("DXF with a broken group code", new Object[] {"dxf", "0\nSECTION\nxyz\nHEADER\n".getBytes(), "expected a group code"});
+        cases.put("PDF decompression bomb", new Object[] {"pdf", Fixtures.pdfBomb(), "decompresses to more than"});
         for (var c : cases.entrySet()) {
             UUID id = uploadJob("bad." + c.getValue()[0], (String) c.getValue()[0], (byte[]) c.getValue()[1]);
             t.enqueue(id);
@@ -157,6 +159,26 @@ class FormatsTest {
             assertEquals(0, job.get("retry_count"), c.getKey() + " is not retried");
         }
         completed("after.html", "html", Fixtures.html());
+    }
+
+    @Test
+    void aHundredMegabyteDrawingIsStreamedNotLoaded() throws Exception {
+        Path big = Fixtures.largeDxf(Files.createTempFile("large-", ".dxf"), 100);
+        String url = new LocalFileStorage(storageRoot).store(big, "dxf");
+        long size = Files.size(big);
+        Files.delete(big);
+        UUID id = UUID.randomUUID();
+        t.db.update("insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at) "
+                + "values (?, 'u1', 'upload', 'site.dxf', ?, ?, 'dxf', now())", id, url, size);
+        long t0 = System.nanoTime();
+        t.enqueue(id);
+        io.distill.testinfra.Await.until(java.time.Duration.ofSeconds(120), "large drawing done", () -> t.status(id), "completed"::equals);
+        String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r");
+        JsonNode meta = Json.mapper().readTree(result).at("/document/metadata");
+        assertEquals("meters", meta.get("units").asText());
+        assertTrue(meta.at("/entityCounts/LINE").asInt() > 500_000, meta.get("entityCounts").toString());
+        System.out.printf("[formats] %d MB DXF extracted in %d ms%n", size >> 20, (System.nanoTime() - t0) / 1_000_000);
+        completed("after-large.html", "html", Fixtures.html());
     }
 
     private JsonNode completed(String name, String format, byte[] content) throws Exception {

@@ -82,6 +82,15 @@ class PipelineTest {
             assertTrue(job.get("timings").toString().contains("\"" + stage + "\""), "timing of " + stage + " in " + job.get("timings"));
         }
         assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
+        Map<String, Object> grounding = db.query("select result->'document'->>'textPreview' as text, "
+                + "result->'evidence'->'emails'->0->>'quote' as quote, (result->'evidence'->'emails'->0->>'start')::int as start, "
+                + "(result->'evidence'->'emails'->0->>'end')::int as \"end\", (result->'evidence'->'emails'->0->>'page')::int as page, "
+                + "(result->'confidence'->>'emails')::float as confidence from extraction_jobs where id = ?", id).get(0);
+        assertEquals("investor.relations@acme.example", grounding.get("quote"));
+        assertEquals(grounding.get("quote"), ((String) grounding.get("text")).substring((int) grounding.get("start"), (int) grounding.get("end")),
+                "the evidence span points at the quote in the document text");
+        assertEquals(1, grounding.get("page"));
+        assertEquals(1.0, grounding.get("confidence"));
 
         List<ProgressEvent> events = eventsOf(id, 6);
         assertEquals(6, events.size(), "claim, four stage events and the completion: " + events);

@@ -25,12 +25,23 @@ public final class KafkaProbe {
     }
 
     public void send(String topic, String key, String value) {
+        sendAll(topic, List.of(new String[] {key, value}));
+    }
+
+    /** Sends {key, value} pairs in this order with one producer, and waits for every acknowledgement. */
+    public void sendAll(String topic, List<String[]> records) {
         try (var producer = new KafkaProducer<String, String>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            for (String[] record : records) {
+                acks.add(producer.send(new ProducerRecord<>(topic, record[0], record[1])));
+            }
+            for (var ack : acks) {
+                ack.get();
+            }
         } catch (Exception e) {
             throw new IllegalStateException("send to " + topic + " failed", e);
         }

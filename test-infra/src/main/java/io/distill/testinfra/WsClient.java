@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) that keeps every text message it receives, in order. */
 public final class WsClient implements AutoCloseable {
+    /** One client for every socket: an HttpClient per socket would mean a selector thread per socket. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
     private WsClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        this.socket = HTTP.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new Listener()).join();
     }

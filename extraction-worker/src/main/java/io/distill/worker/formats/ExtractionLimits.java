@@ -23,6 +23,10 @@ public interface ExtractionLimits {
     @WithDefault("2000")
     int maxPdfPages();
 
+    /** Decompressed bytes of one PDF content stream (decompression bombs). */
+    @WithDefault("67108864")
+    long maxPdfStreamBytes();
+
     /** Bytes of one STEP/IFC entity, and nesting depth of its parameters. */
     @WithDefault("1000000")
     int maxStepEntityBytes();

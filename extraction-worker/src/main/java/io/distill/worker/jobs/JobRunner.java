@@ -76,6 +76,7 @@ public class JobRunner {
             endWithError(context, e);
         } finally {
             leases.release(job);
+            context.close();
         }
     }
 

@@ -61,14 +61,44 @@ public class OfflineExtractor implements Extractor {
         }
         String text = document.text();
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("title", title(text));
+        Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
+        Map<String, Double> confidence = new LinkedHashMap<>();
+        String title = title(text);
+        fields.put("title", title);
+        if (!title.isEmpty()) {
+            int at = text.indexOf(title);
+            evidence.put("title", List.of(Evidence.of(document, at, at + title.length())));
+        }
+        // the first line is a guess at a title; the pattern matches below are exact
+        confidence.put("title", 0.6);
         fields.put("summary", summary(text));
+        confidence.put("summary", 0.5);
         fields.put("word_count", text.isBlank() ? 0 : text.trim().split("\\s+").length);
-        fields.put("emails", all(EMAIL, text));
-        fields.put("urls", all(URL, text));
-        fields.put("dates", all(ISO_DATE, text));
-        fields.put("amounts", all(AMOUNT, text));
-        return new Extraction(NAME, "offline", fields, Map.of("simulated_latency_ms", simulatedLatency.toMillis()));
+        confidence.put("word_count", 1.0);
+        matches(document, "emails", EMAIL, fields, evidence, confidence);
+        matches(document, "urls", URL, fields, evidence, confidence);
+        matches(document, "dates", ISO_DATE, fields, evidence, confidence);
+        matches(document, "amounts", AMOUNT, fields, evidence, confidence);
+        return new Extraction(NAME, "offline", fields, evidence, confidence,
+                Map.of("simulated_latency_ms", simulatedLatency.toMillis()));
+    }
+
+    /** Every distinct match as the field's values, each with where it was found. */
+    private static void matches(DocumentModel document, String field, Pattern pattern, Map<String, Object> fields,
+                                Map<String, List<Evidence>> evidence, Map<String, Double> confidence) {
+        Set<String> values = new LinkedHashSet<>();
+        List<Evidence> found = new java.util.ArrayList<>();
+        Matcher m = pattern.matcher(document.text());
+        while (m.find() && values.size() < MAX_MATCHES) {
+            String value = m.group().strip();
+            if (values.add(value)) {
+                int start = m.start() + m.group().indexOf(value);
+                found.add(Evidence.of(document, start, start + value.length()));
+            }
+        }
+        fields.put(field, List.copyOf(values));
+        evidence.put(field, found);
+        confidence.put(field, 1.0);
     }
 
     private void pause() {
@@ -92,14 +122,5 @@ public class OfflineExtractor implements Extractor {
         String[] sentences = SENTENCE_END.split(flat, 3);
         String summary = sentences.length >= 2 ? sentences[0] + " " + sentences[1] : flat;
         return summary.length() > 300 ? summary.substring(0, 300) : summary;
-    }
-
-    private static List<String> all(Pattern pattern, String text) {
-        Set<String> found = new LinkedHashSet<>();
-        Matcher m = pattern.matcher(text);
-        while (m.find() && found.size() < MAX_MATCHES) {
-            found.add(m.group().strip());
-        }
-        return List.copyOf(found);
     }
 }

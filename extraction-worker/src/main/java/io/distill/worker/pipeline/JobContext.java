@@ -12,13 +12,14 @@ import java.util.Map;
  * The state one job accumulates as it moves through the stages: the claimed row, what LOAD read,
  * the document TEXT_EXTRACT built, the record LLM_EXTRACT produced, and the timings of each stage.
  */
-public final class JobContext {
+public final class JobContext implements AutoCloseable {
     private final ClaimedJob job;
     private final Map<String, Long> stageMillis = new LinkedHashMap<>();
     private Source source;
     private DocumentModel document;
     private Extraction extraction;
     private long completionSeq;
+    private final java.util.List<java.nio.file.Path> temporaryFiles = new java.util.ArrayList<>();
 
     public JobContext(ClaimedJob job) {
         this.job = job;
@@ -58,6 +59,22 @@ public final class JobContext {
 
     public void completionSeq(long seq) {
         this.completionSeq = seq;
+    }
+
+    /** A file that lives only as long as this attempt (a local copy of a remote upload). */
+    public void deleteOnClose(java.nio.file.Path file) {
+        temporaryFiles.add(file);
+    }
+
+    @Override
+    public void close() {
+        for (java.nio.file.Path file : temporaryFiles) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // a temp file left behind is not worth failing the job for
+            }
+        }
     }
 
     public Map<String, Long> stageMillis() {

@@ -12,10 +12,12 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,8 +26,8 @@ import java.util.Set;
 
 /**
  * PDF with PDFBox: the text layer page by page; a page without one (a scan) goes to OCR. Encrypted
- * and corrupt files fail as validation errors; the page count is capped and PDFBox caches decoded
- * streams in temporary files, not the heap.
+ * and corrupt files fail as validation errors; the page count and the decompressed size of content
+ * streams are capped, and PDFBox caches decoded streams in temporary files, not the heap.
  */
 @ApplicationScoped
 public class PdfExtractor implements FormatExtractor {
@@ -62,6 +64,7 @@ public class PdfExtractor implements FormatExtractor {
             if (pages > limits.maxPdfPages()) {
                 throw new LimitExceededException("the PDF has " + pages + " pages; the limit is " + limits.maxPdfPages());
             }
+            checkContentStreams(pdf, limits.maxPdfStreamBytes());
             Ocr.Document scans = ocr.document(file);
             TextBuilder text = new TextBuilder(limits.maxTextChars());
             PDFTextStripper stripper = new PDFTextStripper();
@@ -92,6 +95,29 @@ public class PdfExtractor implements FormatExtractor {
         } finally {
             if (copy != null) {
                 Files.deleteIfExists(copy);
+            }
+        }
+    }
+
+    /**
+     * Decompresses each page's content streams once, counting, before the text stripper parses them:
+     * a "zip bomb" stream (megabytes that inflate to gigabytes) fails here as a validation error.
+     */
+    static void checkContentStreams(PDDocument pdf, long maxBytes) throws IOException {
+        for (PDPage page : pdf.getPages()) {
+            var streams = page.getContentStreams();
+            while (streams.hasNext()) {
+                try (InputStream in = streams.next().createInputStream()) {
+                    long total = 0;
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        total += n;
+                        if (total > maxBytes) {
+                            throw new LimitExceededException("a PDF content stream decompresses to more than " + maxBytes + " bytes");
+                        }
+                    }
+                }
             }
         }
     }

@@ -38,7 +38,13 @@ public class LoadStage implements PipelineStage {
                 }
                 context.source(Source.ofBytes(job.sourceText().getBytes(StandardCharsets.UTF_8)));
             }
-            case "upload" -> context.source(Source.ofFile(file(job.fileUrl())));
+            case "upload" -> {
+                java.nio.file.Path file = file(job.fileUrl());
+                if (!storage.isLocal(job.fileUrl())) {
+                    context.deleteOnClose(file);
+                }
+                context.source(Source.ofFile(file));
+            }
             default -> throw new PipelineException(ErrorClass.SOURCE_ERROR, "unknown source kind " + job.sourceKind());
         }
     }

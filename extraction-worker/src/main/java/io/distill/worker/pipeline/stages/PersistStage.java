@@ -1,6 +1,7 @@
 package io.distill.worker.pipeline.stages;
 
 import io.distill.model.ErrorClass;
+import io.distill.model.Json;
 import io.distill.model.Stage;
 import io.distill.worker.jobs.JobStore;
 import io.distill.worker.llm.Extraction;
@@ -43,6 +44,9 @@ public class PersistStage implements PipelineStage {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("extractor", Map.of("name", extraction.extractor(), "kind", extraction.kind()));
         result.put("fields", extraction.fields());
+        result.put("confidence", extraction.confidence());
+        // records to plain maps: the row is written as JSON by the database client
+        result.put("evidence", Json.mapper().convertValue(extraction.evidence(), Map.class));
         String text = context.document().text();
         result.put("document", Map.of(
                 "format", context.document().format(),

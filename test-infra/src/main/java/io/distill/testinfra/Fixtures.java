@@ -1,4 +1,4 @@
-package io.distill.worker;
+package io.distill.testinfra;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -22,12 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /** Test documents with real-world structure, generated rather than committed. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
     /** A text PDF of two pages. */
-    static byte[] textPdf() throws Exception {
+    public static byte[] textPdf() throws Exception {
         try (PDDocument pdf = new PDDocument()) {
             page(pdf, "Inspection report 2026-114", "Vessel: PV-7 pressure vessel", "Result: passed");
             page(pdf, "Page two: findings", "Weld seam W3 shows minor porosity", "Next inspection 2027-05");
@@ -38,7 +38,7 @@ final class Fixtures {
     }
 
     /** A scanned page: the text exists only as pixels, so only OCR can read it. */
-    static byte[] scannedPdf() throws Exception {
+    public static byte[] scannedPdf() throws Exception {
         byte[] text;
         try (PDDocument pdf = new PDDocument()) {
             page(pdf, "INVOICE 2026-0042", "Vendor: ACME GmbH", "Total: 42.50 EUR");
@@ -55,7 +55,7 @@ final class Fixtures {
         }
     }
 
-    static byte[] encryptedPdf() throws Exception {
+    public static byte[] encryptedPdf() throws Exception {
         try (PDDocument pdf = new PDDocument()) {
             page(pdf, "Secret", "Nobody may read this", "");
             StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
@@ -87,7 +87,7 @@ final class Fixtures {
     }
 
     /** An ASCII DXF (AutoCAD 2013) with layers, a title block of attributes, text, MTEXT and a dimension. */
-    static byte[] dxf() {
+    public static byte[] dxf() {
         String[] groups = {
                 "0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1027", "9", "$INSUNITS", "70", "4", "0", "ENDSEC",
                 "0", "SECTION", "2", "TABLES", "0", "TABLE", "2", "LAYER",
@@ -116,7 +116,7 @@ final class Fixtures {
     }
 
     /** An IFC4 model: project, site, building, two storeys, walls and a door, a property set. */
-    static byte[] ifc() {
+    public static byte[] ifc() {
         return """
                 ISO-10303-21;
                 HEADER;
@@ -148,7 +148,7 @@ final class Fixtures {
     }
 
     /** A STEP AP214 part: header, a product, SI length and angle units. */
-    static byte[] step() {
+    public static byte[] step() {
         return """
                 ISO-10303-21;
                 HEADER;
@@ -171,7 +171,7 @@ final class Fixtures {
     }
 
     /** A multipart e-mail: a plain-text body and a PDF attachment. */
-    static byte[] email() throws Exception {
+    public static byte[] email() throws Exception {
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
         message.setFrom(new InternetAddress("research@broker.example", "Broker Research"));
         message.setRecipients(MimeMessage.RecipientType.TO, "analyst@fund.example");
@@ -192,7 +192,7 @@ final class Fixtures {
         return out.toByteArray();
     }
 
-    static byte[] html() {
+    public static byte[] html() {
         return """
                 <!doctype html><html><head><title>Site diary</title><style>p{color:red}</style></head>
                 <body><h1>Site diary, 21 November</h1><p>Concrete pour for <b>slab L2</b> completed.</p>
@@ -201,8 +201,44 @@ final class Fixtures {
                 """.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A PDF whose one page's content stream is a few hundred KB compressed and 200 MB inflated. */
+    public static byte[] pdfBomb() throws Exception {
+        try (PDDocument pdf = new PDDocument()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            pdf.addPage(page);
+            org.apache.pdfbox.pdmodel.common.PDStream content = new org.apache.pdfbox.pdmodel.common.PDStream(pdf);
+            try (var out = content.createOutputStream(org.apache.pdfbox.cos.COSName.FLATE_DECODE)) {
+                byte[] spaces = new byte[1 << 20];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                for (int i = 0; i < 200; i++) {
+                    out.write(spaces);
+                }
+                out.write("BT /F1 12 Tf 72 720 Td (boom) Tj ET".getBytes(StandardCharsets.US_ASCII));
+            }
+            page.setContents(content);
+            return save(pdf);
+        }
+    }
+
+    /** An ASCII DXF of about {@code megabytes} MB: a title and a great many LINE entities. */
+    public static java.nio.file.Path largeDxf(java.nio.file.Path file, int megabytes) throws java.io.IOException {
+        try (var out = new java.io.BufferedWriter(java.nio.file.Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1), 1 << 16)) {
+            out.write("0\r\nSECTION\r\n2\r\nHEADER\r\n9\r\n$INSUNITS\r\n70\r\n6\r\n0\r\nENDSEC\r\n0\r\nSECTION\r\n2\r\nENTITIES\r\n");
+            out.write("0\r\nTEXT\r\n8\r\n0\r\n1\r\nSITE PLAN, LARGE\r\n");
+            long target = (long) megabytes << 20;
+            long written = 0;
+            for (int i = 0; written < target; i++) {
+                String line = "0\r\nLINE\r\n8\r\nGRID\r\n10\r\n" + i + ".0\r\n20\r\n0.0\r\n11\r\n" + i + ".0\r\n21\r\n1000.0\r\n";
+                out.write(line);
+                written += line.length();
+            }
+            out.write("0\r\nENDSEC\r\n0\r\nEOF\r\n");
+        }
+        return file;
+    }
+
     /** An IFC whose one entity nests parentheses far past any real model ("billion laughs" in STEP clothing). */
-    static byte[] nestedIfc() {
+    public static byte[] nestedIfc() {
         String deep = "(".repeat(5000) + ")".repeat(5000);
         return ("ISO-10303-21;\nHEADER;\nFILE_DESCRIPTION((''),'2;1');\nFILE_NAME('x','',(''),(''),'','','');\n"
                 + "FILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n#1=IFCPROJECT('g',$,'Bomb',$,$,$,$," + deep + ",$);\nENDSEC;\nEND-ISO-10303-21;\n")

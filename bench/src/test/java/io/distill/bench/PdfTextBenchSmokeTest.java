@@ -1,0 +1,18 @@
+package io.distill.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Keeps the benchmark from rotting: it runs at a tiny size and reports both figures. Not a speed test. */
+class PdfTextBenchSmokeTest {
+
+    @Test
+    void benchmarkRunsAndReportsBothFigures() throws Exception {
+        PdfTextBench.Result result = PdfTextBench.run(2, 2, 1);
+        assertEquals(4, result.pages());
+        assertTrue(result.pdfboxPagesPerSecond() > 0 && result.distillPagesPerSecond() > 0, result.toString());
+        assertTrue(result.markdown().contains("ratio Distill / baseline"), result.markdown());
+    }
+}

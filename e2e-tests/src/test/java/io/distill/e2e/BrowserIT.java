@@ -1,0 +1,101 @@
+package io.distill.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.distill.testinfra.Fixtures;
+import io.distill.testinfra.KraftBroker;
+import io.distill.testinfra.LocalPostgres;
+import io.distill.testinfra.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * A person at the web page, in Debian's Chromium driven by Playwright: sign up, upload two files,
+ * watch both progress bars reach 100 and the results appear without a reload, cancel a third job.
+ */
+class BrowserIT {
+    static LocalPostgres pg;
+    static KraftBroker kafka;
+    static Stack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = LocalPostgres.start();
+        kafka = KraftBroker.start();
+        int gatewayPort = Ports.free();
+        stack = new Stack(pg, kafka.bootstrapServers())
+                .startApi(Map.of("distill.client.progress-socket-url", "ws://127.0.0.1:" + gatewayPort + "/ws/progress"));
+        // slow enough that a running job can still be cancelled by hand
+        stack.startWorker("browser-worker", Map.of("distill.extraction.offline.latency", "4s"));
+        stack.startGateway(gatewayPort);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void signInUploadWatchProgressReadResultsAndCancel() throws Exception {
+        Path dir = Files.createTempDirectory("browser-files-");
+        Path pdf = Files.write(dir.resolve("inspection-report.pdf"), Fixtures.textPdf());
+        Path dxf = Files.write(dir.resolve("pump-housing.dxf"), Fixtures.dxf());
+        Path screenshots = Path.of("target/browser");
+        Files.createDirectories(screenshots);
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                     .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium")))
+                     .setHeadless(true)
+                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")))) {
+            Page page = browser.newPage();
+            page.setDefaultTimeout(60_000);
+            page.navigate(stack.api().url("/"));
+
+            page.fill("#username", "browser-" + UUID.randomUUID().toString().substring(0, 8));
+            page.fill("#password", "a long enough password");
+            page.click("#register");
+            assertThat(page.locator("#connection")).hasText("live");
+
+            page.setInputFiles("#files", new Path[] {pdf, dxf});
+            Locator completed = page.locator("tr.job .status-completed");
+            assertThat(completed).hasCount(2);
+            assertThat(page.locator("tr.job progress")).hasCount(2);
+            for (Locator bar : page.locator("tr.job progress").all()) {
+                assertThat(bar).hasJSProperty("value", 100);
+            }
+
+            // the last completed job's result is shown: fields with confidence and highlighted evidence
+            assertThat(page.locator("#result table.fields")).isVisible();
+            page.locator("tr.job", new Page.LocatorOptions().setHasText("completed")).first().click();
+            assertThat(page.locator("#result tr[data-field='title'] mark")).isVisible();
+
+            page.fill("#text", "Third job, to be cancelled: contact ops@example.com before 2026-12-01.");
+            page.click("#submit button[type=submit]");
+            Locator third = page.locator("tr.job").first();
+            assertThat(third.locator(".cancel")).isVisible();
+            third.locator(".cancel").click();
+            assertThat(third.locator(".status")).hasText("cancelled");
+            assertThat(completed).hasCount(2);
+
+            page.screenshot(new Page.ScreenshotOptions().setPath(screenshots.resolve("distill.png")).setFullPage(true));
+        }
+    }
+}
