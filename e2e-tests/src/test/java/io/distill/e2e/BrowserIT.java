@@ -67,6 +67,8 @@ class BrowserIT {
                              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")))) {
             Page page = browser.newPage();
             page.setDefaultTimeout(60_000);
+            // jobs take seconds here (the worker is slowed on purpose): wait for the page as a person would
+            com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
             page.navigate(stack.api().url("/"));
 
             page.fill("#username", "browser-" + UUID.randomUUID().toString().substring(0, 8));

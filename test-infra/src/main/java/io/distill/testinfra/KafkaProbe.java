@@ -25,7 +25,7 @@ public final class KafkaProbe {
     }
 
     public void send(String topic, String key, String value) {
-        sendAll(topic, List.of(new String[] {key, value}));
+        sendAll(topic, java.util.Collections.singletonList(new String[] {key, value}));
     }
 
     /** Sends {key, value} pairs in this order with one producer, and waits for every acknowledgement. */
