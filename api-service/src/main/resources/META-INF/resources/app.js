@@ -82,9 +82,16 @@ function show(event) {
   status.className = `status status-${event.status}`;
   row.querySelector('.stage').textContent = event.stage;
   row.querySelector('progress').value = event.progress;
+  row.dataset.status = event.status;
+  row.hidden = !matchesFilter(row);
   row.querySelector('.cancel').hidden = !['pending', 'processing'].includes(event.status);
   row.querySelector('.retry').hidden = event.status !== 'failed';
   if (event.status === 'completed' || event.status === 'failed') showResult(event.jobId);
+}
+
+function matchesFilter(row) {
+  const wanted = $('status-filter').value;
+  return !wanted || row.dataset.status === wanted;
 }
 
 async function command(id, action) {
@@ -173,6 +180,7 @@ $('submit').onsubmit = async (e) => {
   }
   show({ jobId: body.id, status: body.status, stage: 'QUEUED', progress: 0, seq: 0 });
 };
+$('status-filter').onchange = () => document.querySelectorAll('tr.job').forEach((row) => { row.hidden = !matchesFilter(row); });
 $('files').onchange = (e) => upload([...e.target.files]);
 $('drop').ondragover = (e) => { e.preventDefault(); $('drop').classList.add('over'); };
 $('drop').ondragleave = () => $('drop').classList.remove('over');

@@ -97,6 +97,12 @@ class BrowserIT {
             assertThat(third.locator(".status")).hasText("cancelled");
             assertThat(completed).hasCount(2);
 
+            // filter the table by status
+            page.selectOption("#status-filter", "cancelled");
+            assertThat(page.locator("tr.job:visible")).hasCount(1);
+            page.selectOption("#status-filter", "");
+            assertThat(page.locator("tr.job:visible")).hasCount(3);
+
             page.screenshot(new Page.ScreenshotOptions().setPath(screenshots.resolve("distill.png")).setFullPage(true));
         }
     }
