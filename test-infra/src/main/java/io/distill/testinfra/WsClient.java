@@ -21,14 +21,22 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri) {
+    private final boolean stalled;
+
+    private WsClient(URI uri, boolean stalled) {
+        this.stalled = stalled;
         this.socket = HTTP.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new Listener()).join();
     }
 
     public static WsClient connect(String uri) {
-        return new WsClient(URI.create(uri));
+        return new WsClient(URI.create(uri), false);
+    }
+
+    /** A client that stops reading after its first message, like a frozen browser tab. */
+    public static WsClient connectStalled(String uri) {
+        return new WsClient(URI.create(uri), true);
     }
 
     public void send(String text) {
@@ -70,7 +78,9 @@ public final class WsClient implements AutoCloseable {
                 received.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
         }
 

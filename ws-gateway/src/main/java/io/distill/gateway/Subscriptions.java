@@ -97,8 +97,9 @@ public class Subscriptions {
         }
     }
 
+    /** Connections being served (a dropped slow consumer no longer counts while its close completes). */
     int openConnections() {
-        return viewers.size();
+        return (int) viewers.values().stream().filter(viewer -> !viewer.isDropped()).count();
     }
 
     private static UUID parseJobId(String jobId) {

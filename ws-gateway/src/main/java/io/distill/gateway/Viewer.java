@@ -68,7 +68,7 @@ final class Viewer {
 
     /** Sends the event if it is this user's, subscribed, and newer than what was sent for that job. */
     synchronized void offer(ProgressEvent event) {
-        if (!wants(event) || !ProgressRule.mayFollow(lastSent.get(event.jobId()), event)) {
+        if (dropped || !wants(event) || !ProgressRule.mayFollow(lastSent.get(event.jobId()), event)) {
             return;
         }
         lastSent.put(event.jobId(), event);
@@ -91,6 +91,11 @@ final class Viewer {
                     pendingSends.decrementAndGet();
                     LOG.debugf("send to %s failed: %s", connection.id(), failure.toString());
                 });
+    }
+
+    /** Whether this viewer was closed for being too slow: it gets nothing more while its close completes. */
+    synchronized boolean isDropped() {
+        return dropped;
     }
 
     private void dropSlowConsumer() {
