@@ -56,10 +56,10 @@ class PipelineTest {
 
     @Test
     void messageJobRunsEveryStageAndStoresOneNamedResult() {
-        UUID id = insertPendingJob(MESSAGE);
-        enqueue(id);
+        UUID id = t.insertPendingJob(MESSAGE, 3);
+        t.enqueue(id);
 
-        awaitStatus(id, "completed");
+        t.awaitStatus(id, "completed");
         Map<String, Object> job = db.query("select progress, current_stage, retry_count, error_code, lease_owner, "
                 + "result->'extractor'->>'name' as extractor, result->'extractor'->>'kind' as kind, "
                 + "result->'fields'->>'title' as title, result->'fields'->'emails'->>0 as email, "
@@ -92,7 +92,7 @@ class PipelineTest {
         assertEquals(1, grounding.get("page"));
         assertEquals(1.0, grounding.get("confidence"));
 
-        List<ProgressEvent> events = eventsOf(id, 6);
+        List<ProgressEvent> events = t.events(id, 6);
         assertEquals(6, events.size(), "claim, four stage events and the completion: " + events);
         for (int i = 1; i < events.size(); i++) {
             assertTrue(events.get(i).seq() > events.get(i - 1).seq(), "sequence grows: " + events);
@@ -106,11 +106,11 @@ class PipelineTest {
 
     @Test
     void duplicateDeliveryYieldsOneResultAndOneStateHistory() throws Exception {
-        UUID id = insertPendingJob(MESSAGE);
-        enqueue(id);
-        enqueue(id);
-        awaitStatus(id, "completed");
-        enqueue(id);
+        UUID id = t.insertPendingJob(MESSAGE, 3);
+        t.enqueue(id);
+        t.enqueue(id);
+        t.awaitStatus(id, "completed");
+        t.enqueue(id);
         Thread.sleep(1500); // the late duplicate has time to be consumed (and refused)
 
         assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
@@ -121,29 +121,29 @@ class PipelineTest {
 
     @Test
     void jobOfADeadWorkerIsTakenOverAfterItsLeaseExpires() {
-        UUID id = insertPendingJob(MESSAGE);
+        UUID id = t.insertPendingJob(MESSAGE, 3);
         // what a worker killed mid-job leaves behind: processing, its lease run out, no message in flight
         db.update("update extraction_jobs set status = 'processing', lease_owner = 'dead-worker', lease_version = 1, "
                 + "progress = 35, current_stage = 'TEXT_EXTRACT', event_seq = 3, "
                 + "lease_expires_at = now() - interval '1 second', enqueued_at = now() - interval '1 minute' where id = ?", id);
 
-        awaitStatus(id, "completed");
+        t.awaitStatus(id, "completed");
         Map<String, Object> job = db.query("select lease_version, progress from extraction_jobs where id = ?", id).get(0);
         assertEquals(2L, ((Number) job.get("lease_version")).longValue(), "taken over once");
         assertEquals(1, db.count("select count(*) from extraction_results where job_id = ?", id));
         String completedBy = (String) db.query("select lease_owner from job_state_transitions where job_id = ? and to_status = 'completed'", id)
                 .get(0).get("lease_owner");
         assertNotEquals("dead-worker", completedBy);
-        List<ProgressEvent> events = eventsOf(id, 6);
+        List<ProgressEvent> events = t.events(id, 6);
         assertTrue(events.stream().allMatch(e -> e.seq() > 3 && e.progress() >= 35), "the new owner continues the sequence: " + events);
     }
 
     @Test
     void jobHeldByALiveWorkerIsNotStolen() throws Exception {
-        UUID id = insertPendingJob(MESSAGE);
+        UUID id = t.insertPendingJob(MESSAGE, 3);
         db.update("update extraction_jobs set status = 'processing', lease_owner = 'busy-worker', lease_version = 1, "
                 + "lease_expires_at = now() + interval '1 hour', enqueued_at = now() where id = ?", id);
-        enqueue(id);
+        t.enqueue(id);
         Thread.sleep(3000);
         Map<String, Object> job = db.query("select status, lease_owner from extraction_jobs where id = ?", id).get(0);
         assertEquals("processing", job.get("status"));
@@ -153,15 +153,15 @@ class PipelineTest {
 
     @Test
     void blankDocumentFailsWithValidationErrorAndIsNotRetried() {
-        UUID id = insertPendingJob("   \n\n  ");
-        enqueue(id);
-        awaitStatus(id, "failed");
+        UUID id = t.insertPendingJob("   \n\n  ", 3);
+        t.enqueue(id);
+        t.awaitStatus(id, "failed");
         Map<String, Object> job = db.query("select error_code, error_message, retry_count, next_retry_at from extraction_jobs where id = ?", id).get(0);
         assertEquals("validation_error", job.get("error_code"));
         assertEquals("document has no text", job.get("error_message"));
         assertEquals(0, job.get("retry_count"));
         assertEquals(null, job.get("next_retry_at"));
-        ProgressEvent last = eventsOf(id, 3).get(2);
+        ProgressEvent last = t.events(id, 3).get(2);
         assertEquals(JobStatus.FAILED, last.status());
         assertEquals("validation_error", last.errorCode());
     }
@@ -176,24 +176,8 @@ class PipelineTest {
         assertTrue(reason != null && new String(reason.value(), StandardCharsets.UTF_8).contains("unparseable JobMessage"),
                 "reason header names the problem");
 
-        UUID id = insertPendingJob(MESSAGE);
+        UUID id = t.insertPendingJob(MESSAGE, 3);
         kafka.send(Topics.JOBS, poisonKey, Json.write(JobMessage.of(id, "u1"))); // same key: same partition
-        awaitStatus(id, "completed");
-    }
-
-    private UUID insertPendingJob(String text) {
-        return t.insertPendingJob(text, 3);
-    }
-
-    private void enqueue(UUID id) {
-        t.enqueue(id);
-    }
-
-    private void awaitStatus(UUID id, String status) {
-        t.awaitStatus(id, status);
-    }
-
-    private List<ProgressEvent> eventsOf(UUID id, int expected) {
-        return t.events(id, expected);
+        t.awaitStatus(id, "completed");
     }
 }

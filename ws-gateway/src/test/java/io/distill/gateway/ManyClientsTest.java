@@ -76,15 +76,7 @@ class ManyClientsTest {
             }
             long connected = (System.nanoTime() - t0) / 1_000_000;
 
-            // the gateway reads from the end of the topic once assigned: probe with the first user's job
-            long probeSeq = 0;
-            String probe = null;
-            while (probe == null && probeSeq < 120) {
-                probeSeq++;
-                publish(kafka, jobs.get(0), users.get(0), probeSeq, 1);
-                probe = clients.get(0).next(Duration.ofMillis(500));
-            }
-            assertNotNull(probe, "the gateway streams events");
+            long probeSeq = GatewayProbe.awaitListening(kafka, clients.get(0), jobs.get(0), users.get(0), 1, 120);
             for (WsClient client : clients.subList(0, CLIENTS_PER_USER)) {
                 client.drain();
             }
@@ -125,9 +117,5 @@ class ManyClientsTest {
         } finally {
             clients.forEach(WsClient::close);
         }
-    }
-
-    private static void publish(KafkaProbe kafka, UUID job, String user, long seq, int progress) {
-        kafka.send(Topics.JOB_EVENTS, job.toString(), Json.write(ProgressEvent.of(job, user, Stage.LLM_EXTRACT, JobStatus.PROCESSING, progress, seq)));
     }
 }

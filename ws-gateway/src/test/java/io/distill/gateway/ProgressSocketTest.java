@@ -172,21 +172,8 @@ class ProgressSocketTest {
                 "a ticket opens one connection");
     }
 
-    /**
-     * The gateway reads the topic from the end, starting once Kafka assigned its partitions: publish
-     * probe events until one arrives, and return the last sequence used.
-     */
     private long awaitGatewayListening(WsClient ws, UUID job, String user, long firstSeq) throws Exception {
-        long seq = firstSeq;
-        for (int attempt = 0; attempt < 60; attempt++, seq++) {
-            publish(job, user, seq, 10, JobStatus.PROCESSING);
-            String message = ws.next(Duration.ofMillis(500));
-            if (message != null) {
-                assertEquals(seq, progress(message).seq());
-                return seq;
-            }
-        }
-        throw new AssertionError("gateway never received events");
+        return GatewayProbe.awaitListening(kafka, ws, job, user, firstSeq, 60);
     }
 
     private WsClient connect(String user) {

@@ -10,10 +10,7 @@ import io.distill.worker.formats.step.StepHeader;
 import io.distill.worker.formats.step.StepReader;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,12 +39,8 @@ public class IfcExtractor implements FormatExtractor {
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         StepHeader header = new StepHeader();
         Model model = new Model();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1))) {
-            StepReader reader = new StepReader(in, limits.maxStepEntityBytes(), limits.maxStepNesting());
-            StepEntity entity = reader.next();
-            if (entity == null || !entity.type().equals("ISO-10303-21")) {
-                throw new io.distill.worker.formats.InvalidDocumentException("not an ISO 10303-21 file");
-            }
+        try (StepReader reader = StepReader.open(source, limits)) {
+            StepEntity entity;
             while ((entity = reader.next()) != null) {
                 if (entity.id() == 0) {
                     header.accept(entity);

@@ -3,15 +3,11 @@ package io.distill.worker.formats.step;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
-import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,9 +32,7 @@ public class StepExtractor implements FormatExtractor {
         Set<String> products = new LinkedHashSet<>();
         Map<String, String> units = new TreeMap<>();
         Map<String, Integer> counts = new TreeMap<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1))) {
-            StepReader reader = new StepReader(in, limits.maxStepEntityBytes(), limits.maxStepNesting());
-            expectStart(reader);
+        try (StepReader reader = StepReader.open(source, limits)) {
             StepEntity entity;
             while ((entity = reader.next()) != null) {
                 if (entity.id() == 0) {
@@ -64,14 +58,6 @@ public class StepExtractor implements FormatExtractor {
         metadata.put("units", units);
         metadata.put("entityCounts", counts);
         return text.build("step", metadata);
-    }
-
-    /** Reads up to and including the ISO-10303-21 keyword; anything else is not a STEP file. */
-    static void expectStart(StepReader reader) throws IOException {
-        StepEntity first = reader.next();
-        if (first == null || !first.type().equals("ISO-10303-21")) {
-            throw new InvalidDocumentException("not an ISO 10303-21 file");
-        }
     }
 
     /** Units from complex instances: (LENGTH_UNIT() NAMED_UNIT(*) SI_UNIT(.MILLI.,.METRE.)) → length = milli metre. */

@@ -1,10 +1,15 @@
 package io.distill.worker.formats.step;
 
+import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
+import io.distill.worker.formats.Source;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +19,7 @@ import java.util.List;
  * nesting, so a 200 MB model needs no more heap than its largest entity and a hostile file fails as
  * a validation error. No maintained STEP/IFC reader for the JVM is on Maven Central, hence this one.
  */
-public final class StepReader {
+public final class StepReader implements AutoCloseable {
     private final Reader in;
     private final int maxStatementChars;
     private final int maxNesting;
@@ -24,6 +29,30 @@ public final class StepReader {
         this.in = in;
         this.maxStatementChars = maxStatementChars;
         this.maxNesting = maxNesting;
+    }
+
+    /**
+     * Opens the document (ISO 8859-1, as Part 21 files are) within the STEP limits and reads its
+     * first statement, which must be the ISO-10303-21 keyword.
+     */
+    public static StepReader open(Source source, ExtractionLimits limits) throws IOException {
+        StepReader reader = new StepReader(new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1)),
+                limits.maxStepEntityBytes(), limits.maxStepNesting());
+        try {
+            StepEntity first = reader.next();
+            if (first == null || !first.type().equals("ISO-10303-21")) {
+                throw new InvalidDocumentException("not an ISO 10303-21 file");
+            }
+            return reader;
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 
     /** The next statement (entity instance, header entity or keyword such as DATA), or null at the end. */
