@@ -32,6 +32,22 @@ final class WorkerTests {
         return id;
     }
 
+    /** A project of the user made from a built-in template, as the API would store it. */
+    UUID insertProject(String userId, String template) {
+        UUID id = UUID.randomUUID();
+        db.update("insert into projects (id, user_id, name, template) values (?, ?, ?, ?)", id, userId, template + "-" + id, template);
+        db.update("insert into project_versions (project_id, version, user_id, definition) values (?, 1, ?, ?::jsonb)",
+                id, userId, Json.write(io.distill.model.projects.Templates.get(template)));
+        return id;
+    }
+
+    UUID insertProjectJob(String userId, UUID projectId, String text, int maxRetries) {
+        UUID id = UUID.randomUUID();
+        db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, max_retries, enqueued_at, "
+                + "project_id, project_version) values (?, ?, 'message', 'text', ?, ?, now(), ?, 1)", id, userId, text, maxRetries, projectId);
+        return id;
+    }
+
     void enqueue(UUID id) {
         kafka.send(Topics.JOBS, id.toString(), Json.write(JobMessage.of(id, "u1")));
     }

@@ -14,6 +14,8 @@ public enum ErrorClass {
     PROVIDER_ERROR(true),
     /** PostgreSQL or storage failed while the job was running. */
     PERSISTENCE_ERROR(true),
+    /** The user's daily LLM budget is spent, or the job's token cap reached: no more model calls. */
+    BUDGET_ERROR(false),
     /** The job's source could not be read (missing file, unsupported source kind). */
     SOURCE_ERROR(false),
     /** A bug or an unexpected exception: retried, since it may be transient. */

@@ -21,8 +21,19 @@ public record RetryPolicy(Duration baseDelay, Duration maxDelay) {
     }
 
     public Decision afterFailure(ErrorClass error, int retryCount, int maxRetries) {
-        if (!error.retryable() || retryCount >= maxRetries) {
+        return afterFailure(error.retryable(), retryCount, maxRetries, null);
+    }
+
+    /**
+     * @param notBefore what the failing party asked for (a provider's {@code Retry-After}): the next
+     *                  attempt waits at least that long, whatever the backoff says
+     */
+    public Decision afterFailure(boolean retryable, int retryCount, int maxRetries, Duration notBefore) {
+        if (!retryable || retryCount >= maxRetries) {
             return new GiveUp();
+        }
+        if (notBefore != null) {
+            return new Retry(notBefore);
         }
         long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(retryCount, 20));
         // "equal jitter": at least half the backoff, so retries never bunch up at zero

@@ -53,10 +53,15 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalidProject(io.distill.model.projects.InvalidProjectException e) {
+        return error(Response.Status.BAD_REQUEST, "invalid_project", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response rateLimited(RateLimitedException e) {
         return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", e.retryAfterSeconds())
-                .entity(new ApiError("rate_limited", e.getMessage())).build();
+                .entity(new ApiError(e.code(), e.getMessage())).build();
     }
 
     @ServerExceptionMapper

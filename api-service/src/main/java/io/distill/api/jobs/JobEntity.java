@@ -42,6 +42,12 @@ public class JobEntity extends PanacheEntityBase {
     public int maxRetries;
     @Column(name = "created_at")
     public Instant createdAt;
+    @Column(name = "project_id")
+    public UUID projectId;
+    @Column(name = "project_version")
+    public Integer projectVersion;
+    @Column(name = "llm_calls", insertable = false, updatable = false)
+    public int llmCalls;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
     @Column(name = "request_hash")

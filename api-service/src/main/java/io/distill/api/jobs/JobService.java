@@ -2,6 +2,8 @@ package io.distill.api.jobs;
 
 import io.distill.api.outbox.OutboxEntry;
 import io.distill.api.outbox.OutboxRelay;
+import io.distill.api.budget.DailyBudget;
+import io.distill.api.projects.ProjectService;
 import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
@@ -28,10 +30,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobService {
     private final OutboxRelay relay;
+    private final ProjectService projects;
+    private final DailyBudget budget;
     private final int defaultMaxRetries;
 
-    public JobService(OutboxRelay relay, @ConfigProperty(name = "distill.jobs.default-max-retries") int defaultMaxRetries) {
+    public JobService(OutboxRelay relay, ProjectService projects, DailyBudget budget,
+                      @ConfigProperty(name = "distill.jobs.default-max-retries") int defaultMaxRetries) {
         this.relay = relay;
+        this.projects = projects;
+        this.budget = budget;
         this.defaultMaxRetries = defaultMaxRetries;
     }
 
@@ -39,8 +46,17 @@ public class JobService {
     public record Upload(String filename, String fileUrl, long size, String format) {
     }
 
-    public Uni<JobEntity> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options) {
-        JobEntity job = newJob(userId, "upload", metadata, options, null);
+    /**
+     * Checks what a submission names before anything is written: the user's daily LLM budget, and
+     * the project (an id or a template name), bound to its current version.
+     */
+    public Uni<ProjectService.Binding> admit(String userId, String project) {
+        return budget.check(userId).chain(() -> projects.resolve(userId, project));
+    }
+
+    public Uni<JobEntity> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options,
+                                       ProjectService.Binding project) {
+        JobEntity job = newJob(userId, "upload", metadata, options, null, project);
         job.filename = upload.filename();
         job.fileUrl = upload.fileUrl();
         job.fileSize = upload.size();
@@ -60,11 +76,13 @@ public class JobService {
     public Uni<Submission> submitMessage(String userId, SubmitMessageRequest request, String idempotencyKey) {
         String hash = Json.canonicalHash(request);
         if (idempotencyKey == null) {
-            return create(userId, request, null, hash).map(job -> new Submission(job, false));
+            return admit(userId, request.project()).chain(project -> create(userId, request, null, hash, project))
+                    .map(job -> new Submission(job, false));
         }
         return findByKey(userId, idempotencyKey).chain(existing -> existing != null
                 ? Uni.createFrom().item(replay(existing, hash))
-                : create(userId, request, idempotencyKey, hash).map(job -> new Submission(job, false))
+                : admit(userId, request.project()).chain(project -> create(userId, request, idempotencyKey, hash, project))
+                        .map(job -> new Submission(job, false))
                         .onFailure(JobService::isUniqueViolation)
                         .recoverWithUni(() -> findByKey(userId, idempotencyKey).map(raced -> replay(raced, hash))));
     }
@@ -91,8 +109,9 @@ public class JobService {
         return false;
     }
 
-    private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash) {
-        JobEntity job = newJob(userId, "message", request.metadata(), request.options(), request.maxRetries());
+    private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash,
+                                  ProjectService.Binding project) {
+        JobEntity job = newJob(userId, "message", request.metadata(), request.options(), request.maxRetries(), project);
         job.idempotencyKey = idempotencyKey;
         job.requestHash = hash;
         job.format = "text";
@@ -100,8 +119,13 @@ public class JobService {
         return persistWithMessage(job);
     }
 
-    private JobEntity newJob(String userId, String sourceKind, Map<String, Object> metadata, Map<String, Object> options, Integer maxRetries) {
+    private JobEntity newJob(String userId, String sourceKind, Map<String, Object> metadata, Map<String, Object> options,
+                             Integer maxRetries, ProjectService.Binding project) {
         JobEntity job = new JobEntity();
+        if (project != null) {
+            job.projectId = project.projectId();
+            job.projectVersion = project.version();
+        }
         job.id = UUID.randomUUID();
         job.userId = userId;
         job.sourceKind = sourceKind;

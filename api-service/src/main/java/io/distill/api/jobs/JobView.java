@@ -18,6 +18,9 @@ public record JobView(
         String filename,
         String format,
         Map<String, Object> metadata,
+        UUID projectId,
+        Integer projectVersion,
+        int llmCalls,
         Map<String, Object> result,
         JobError error,
         int retryCount,
@@ -35,7 +38,7 @@ public record JobView(
     static JobView of(JobEntity job) {
         JobError error = job.errorCode == null ? null : new JobError(job.errorCode, job.errorMessage);
         return new JobView(job.id, job.status, job.progress, job.currentStage, job.eventSeq, job.sourceKind,
-                job.filename, job.format, job.metadata, job.result, error, job.retryCount, job.maxRetries,
+                job.filename, job.format, job.metadata, job.projectId, job.projectVersion, job.llmCalls, job.result, error, job.retryCount, job.maxRetries,
                 job.nextRetryAt, job.stageTimings, job.createdAt, job.startedAt, job.completedAt, job.updatedAt);
     }
 }

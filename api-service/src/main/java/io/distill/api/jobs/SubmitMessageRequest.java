@@ -15,5 +15,7 @@ public record SubmitMessageRequest(
         Map<String, Object> metadata,
         Map<String, Object> options,
         @Min(value = 0, message = "must be at least 0") @Max(value = 10, message = "must be at most 10")
-        Integer maxRetries) {
+        Integer maxRetries,
+        /* a project id, or a built-in template name (news-event, broker-report, drawing, generic) */
+        String project) {
 }

@@ -61,7 +61,7 @@ public class UploadResource {
     @Blocking // reads the head of the file and copies it into storage
     public Uni<Response> upload(@RestForm("file") FileUpload file, @RestForm("options") String options,
                                 @RestForm("recordId") String recordId, @RestForm("fieldId") String fieldId,
-                                @RestForm("attachmentId") String attachmentId) {
+                                @RestForm("attachmentId") String attachmentId, @RestForm("project") String project) {
         if (file == null) {
             throw new BadRequestException("a multipart field 'file' is required");
         }
@@ -73,7 +73,8 @@ public class UploadResource {
         DocumentFormat format = FormatDetector.detect(file.fileName(), head(file));
         String userId = user.id();
         return rateLimit.hit(userId)
-                .chain(() -> {
+                .chain(() -> jobs.admit(userId, project))
+                .chain(binding -> {
                     String url = store(file, format);
                     Map<String, Object> metadata = new java.util.LinkedHashMap<>();
                     putIfPresent(metadata, "recordId", recordId);
@@ -81,7 +82,7 @@ public class UploadResource {
                     putIfPresent(metadata, "attachmentId", attachmentId);
                     metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
                     return jobs.submitUpload(userId, new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
-                            metadata, parsedOptions);
+                            metadata, parsedOptions, binding);
                 })
                 .map(job -> {
                     URI location = URI.create("/api/jobs/" + job.id);

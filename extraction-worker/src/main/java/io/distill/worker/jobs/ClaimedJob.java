@@ -21,5 +21,7 @@ public record ClaimedJob(
         long seq,
         int retryCount,
         int maxRetries,
-        long leaseVersion) {
+        long leaseVersion,
+        UUID projectId,
+        Integer projectVersion) {
 }

@@ -82,7 +82,8 @@ public class JobRunner {
 
     private void endWithError(JobContext context, PipelineException error) {
         ClaimedJob job = context.job();
-        RetryPolicy.Decision decision = retryPolicy.afterFailure(error.errorClass(), job.retryCount(), job.maxRetries());
+        RetryPolicy.Decision decision = retryPolicy.afterFailure(error.retryable(), job.retryCount(), job.maxRetries(),
+                error.retryAfter());
         Instant retryAt = decision instanceof RetryPolicy.Retry retry ? Instant.now().plus(retry.delay()) : null;
         JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
         if (error.errorClass() == ErrorClass.INTERNAL_ERROR) {

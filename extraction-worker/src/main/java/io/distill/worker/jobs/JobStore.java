@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -39,7 +40,7 @@ public class JobStore {
                 (status = 'pending' and (next_retry_at is null or next_retry_at <= now()))
                 or (status = 'processing' and lease_expires_at < now()))
             returning id, user_id, source_kind, source_text, file_url, filename, format, options, metadata,
-                      progress, event_seq, retry_count, max_retries, lease_version""";
+                      progress, event_seq, retry_count, max_retries, lease_version, project_id, project_version""";
 
     private static final String ADVANCE = """
             update extraction_jobs set
@@ -63,8 +64,14 @@ public class JobStore {
             returning event_seq""";
 
     private static final String INSERT_RESULT = """
-            insert into extraction_results (job_id, user_id, extractor, payload) values ($1, $2, $3, $4)
+            insert into extraction_results (job_id, user_id, extractor, payload, project_id, project_version, model,
+                provider_response_id, latency_ms, prompt_tokens, completion_tokens, cost_usd, telemetry)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             on conflict (job_id) do nothing""";
+
+    private static final String COUNT_LLM_CALLS = """
+            update extraction_jobs set llm_calls = llm_calls + $3
+            where id = $1 and lease_version = $2""";
 
     private static final String FAIL = """
             update extraction_jobs set
@@ -99,7 +106,7 @@ public class JobStore {
                 r.getString("source_text"), r.getString("file_url"), r.getString("filename"), r.getString("format"),
                 map(r.getJsonObject("options")), map(r.getJsonObject("metadata")), r.getInteger("progress"),
                 r.getLong("event_seq"), r.getInteger("retry_count"), r.getInteger("max_retries"),
-                r.getLong("lease_version")));
+                r.getLong("lease_version"), r.getUUID("project_id"), r.getInteger("project_version")));
     }
 
     /** Records a finished stage and renews the lease; empty when the lease is lost or the job was cancelled. */
@@ -119,24 +126,58 @@ public class JobStore {
                 .await().atMost(DB_TIMEOUT).stream().map(r -> r.getUUID("id")).toList();
     }
 
+    /** What PERSIST writes besides the job row: the result row's columns and the typed records. */
+    public record Completion(String extractor, JsonObject result, Telemetry telemetry,
+                             java.util.function.Function<SqlConnection, Uni<JsonObject>> typedRecords) {
+    }
+
+    /** Provider telemetry kept in its own columns, so cost and latency can be queried without the payload. */
+    public record Telemetry(String model, String responseId, Integer latencyMs, Integer promptTokens,
+                            Integer completionTokens, java.math.BigDecimal costUsd, JsonObject details) {
+    }
+
     /**
-     * Marks the job completed (its stage: the last one, EMIT, which announces it right after) and
-     * stores its one result, in one transaction. Returns the event
+     * Marks the job completed (its stage: the last one, EMIT, which announces it right after),
+     * stores its one result and writes its typed records, in one transaction. Returns the event
      * sequence of the completion, or empty (and writes nothing) if the lease was lost.
      */
-    public Optional<Long> complete(ClaimedJob job, String extractor, JsonObject result, Map<String, Long> timings) {
-        return pool.withTransaction(conn -> conn.preparedQuery(COMPLETE)
-                        .execute(Tuple.of(job.id(), job.leaseVersion(), result, timingsJson(timings)))
-                        .chain(rows -> {
-                            if (rows.rowCount() == 0) {
-                                return Uni.createFrom().item(Optional.<Long>empty());
-                            }
-                            long seq = rows.iterator().next().getLong("event_seq");
-                            return conn.preparedQuery(INSERT_RESULT)
-                                    .execute(Tuple.of(job.id(), job.userId(), extractor, result))
-                                    .replaceWith(Optional.of(seq));
-                        }))
+    public Optional<Long> complete(ClaimedJob job, Completion completion, Map<String, Long> timings) {
+        return pool.withTransaction(conn -> completion.typedRecords().apply(conn).chain(records -> {
+                    JsonObject result = records.isEmpty() ? completion.result() : completion.result().copy().put("records", records);
+                    return conn.preparedQuery(COMPLETE).execute(Tuple.of(job.id(), job.leaseVersion(), result, timingsJson(timings)))
+                            .chain(rows -> {
+                                if (rows.rowCount() == 0) {
+                                    // the typed writes roll back with the transaction
+                                    return Uni.createFrom().failure(new LeaseLost());
+                                }
+                                long seq = rows.iterator().next().getLong("event_seq");
+                                Telemetry t = completion.telemetry();
+                                return conn.preparedQuery(INSERT_RESULT)
+                                        .execute(Tuple.tuple().addValue(job.id()).addValue(job.userId())
+                                                .addValue(completion.extractor()).addValue(result)
+                                                .addValue(job.projectId()).addValue(job.projectVersion())
+                                                .addValue(t.model()).addValue(t.responseId()).addValue(t.latencyMs())
+                                                .addValue(t.promptTokens()).addValue(t.completionTokens())
+                                                .addValue(t.costUsd()).addValue(t.details()))
+                                        .replaceWith(Optional.of(seq));
+                            });
+                }))
+                .onFailure(LeaseLost.class).recoverWithItem(Optional.empty())
                 .await().atMost(DB_TIMEOUT);
+    }
+
+    /** Rolls a completion back when the lease turned out to be lost. */
+    private static final class LeaseLost extends RuntimeException {
+        LeaseLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Adds provider HTTP requests to the job's count (kept across attempts). */
+    public void countLlmCalls(ClaimedJob job, int calls) {
+        if (calls > 0) {
+            pool.preparedQuery(COUNT_LLM_CALLS).execute(Tuple.of(job.id(), job.leaseVersion(), calls)).await().atMost(DB_TIMEOUT);
+        }
     }
 
     /**

@@ -1,9 +1,6 @@
 package io.distill.worker.llm;
 
 import io.distill.worker.formats.DocumentModel;
-import io.distill.worker.jobs.ClaimedJob;
-
-import java.util.Set;
 
 /** Turns a document into a structured record. The seam where the LLM provider plugs in. */
 public interface Extractor {
@@ -11,9 +8,9 @@ public interface Extractor {
     /** The name recorded with each result, so nobody mistakes one extractor's output for another's. */
     String name();
 
-    /** Fields every record of this extractor must carry: what VALIDATE checks. */
-    Set<String> requiredFields();
+    /** Whether this extractor calls a paid model (budgets apply) or not. */
+    boolean usesProvider();
 
-    /** Extracts the record; the job gives its options and which attempt this is. */
-    Extraction extract(DocumentModel document, ClaimedJob job);
+    /** Extracts the record the request's project asks for; usage is added to the request's tally as calls are made. */
+    Extraction extract(DocumentModel document, ExtractionRequest request);
 }

@@ -48,12 +48,13 @@ public class OfflineExtractor implements Extractor {
     }
 
     @Override
-    public Set<String> requiredFields() {
-        return Set.of("title", "summary", "word_count", "emails", "urls", "dates", "amounts");
+    public boolean usesProvider() {
+        return false;
     }
 
     @Override
-    public Extraction extract(DocumentModel document, ClaimedJob job) {
+    public Extraction extract(DocumentModel document, ExtractionRequest request) {
+        ClaimedJob job = request.job();
         pause();
         if (job.retryCount() < failFirstAttempts) {
             throw new PipelineException(ErrorClass.PROVIDER_ERROR,
@@ -79,7 +80,8 @@ public class OfflineExtractor implements Extractor {
         matches(document, "urls", URL, fields, evidence, confidence);
         matches(document, "dates", ISO_DATE, fields, evidence, confidence);
         matches(document, "amounts", AMOUNT, fields, evidence, confidence);
-        return new Extraction(NAME, "offline", fields, evidence, confidence,
+        SchemaFill.fill(request.project().definition().schema(), fields, confidence);
+        return new Extraction(NAME, "offline", fields, evidence, confidence, Map.of(),
                 Map.of("simulated_latency_ms", simulatedLatency.toMillis()));
     }
 

@@ -4,12 +4,13 @@ import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.Source;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.llm.Extraction;
+import io.distill.worker.projects.Project;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The state one job accumulates as it moves through the stages: the claimed row, what LOAD read,
+ * The state one job accumulates as it moves through the stages: the claimed row, its project, what LOAD read,
  * the document TEXT_EXTRACT built, the record LLM_EXTRACT produced, and the timings of each stage.
  */
 public final class JobContext implements AutoCloseable {
@@ -18,6 +19,7 @@ public final class JobContext implements AutoCloseable {
     private Source source;
     private DocumentModel document;
     private Extraction extraction;
+    private Project project;
     private long completionSeq;
     private final java.util.List<java.nio.file.Path> temporaryFiles = new java.util.ArrayList<>();
 
@@ -43,6 +45,14 @@ public final class JobContext implements AutoCloseable {
 
     public void document(DocumentModel document) {
         this.document = document;
+    }
+
+    public Project project() {
+        return project;
+    }
+
+    public void project(Project project) {
+        this.project = project;
     }
 
     public Extraction extraction() {

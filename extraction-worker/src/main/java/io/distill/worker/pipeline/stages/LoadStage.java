@@ -8,19 +8,22 @@ import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
+import io.distill.worker.projects.ProjectCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 
-/** Finds the job's source: the message text from the job row, or the uploaded file in storage. */
+/** Finds the job's project version and its source: the message text from the job row, or the uploaded file in storage. */
 @ApplicationScoped
 public class LoadStage implements PipelineStage {
     private final FileStorage storage;
+    private final ProjectCatalog projects;
 
-    public LoadStage(FileStorage storage) {
+    public LoadStage(FileStorage storage, ProjectCatalog projects) {
         this.storage = storage;
+        this.projects = projects;
     }
 
     @Override
@@ -31,6 +34,7 @@ public class LoadStage implements PipelineStage {
     @Override
     public void run(JobContext context) {
         ClaimedJob job = context.job();
+        context.project(projects.forJob(job.projectId(), job.projectVersion()));
         switch (job.sourceKind()) {
             case "message" -> {
                 if (job.sourceText() == null) {

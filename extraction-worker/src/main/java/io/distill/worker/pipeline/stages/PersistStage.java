@@ -9,6 +9,8 @@ import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
+import io.distill.worker.projects.Project;
+import io.distill.worker.records.RecordWriters;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,16 +18,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Stores the one result of the job and marks it completed, atomically and only while this worker
+ * Stores the one result of the job (payload as JSONB, provider telemetry in its own columns), the
+ * template's typed records, and marks the job completed — atomically and only while this worker
  * still holds the lease: a duplicate or late attempt writes nothing.
  */
 @ApplicationScoped
 public class PersistStage implements PipelineStage {
     static final int PREVIEW_CHARS = 2000;
     private final JobStore store;
+    private final RecordWriters records;
 
-    public PersistStage(JobStore store) {
+    public PersistStage(JobStore store, RecordWriters records) {
         this.store = store;
+        this.records = records;
     }
 
     @Override
@@ -45,6 +50,11 @@ public class PersistStage implements PipelineStage {
         result.put("extractor", Map.of("name", extraction.extractor(), "kind", extraction.kind()));
         result.put("fields", extraction.fields());
         result.put("confidence", extraction.confidence());
+        result.put("grounding", extraction.grounding());
+        Project project = context.project();
+        if (project.id() != null) {
+            result.put("project", Map.of("id", project.id().toString(), "version", project.version()));
+        }
         // records to plain maps: the row is written as JSON by the database client
         result.put("evidence", Json.mapper().convertValue(extraction.evidence(), Map.class));
         String text = context.document().text();
@@ -57,7 +67,10 @@ public class PersistStage implements PipelineStage {
         result.put("telemetry", extraction.telemetry());
         long seq;
         try {
-            seq = store.complete(context.job(), extraction.extractor(), new JsonObject(result), context.stageMillis())
+            JobStore.Completion completion = new JobStore.Completion(extraction.extractor(), new JsonObject(result),
+                    telemetry(extraction.telemetry()),
+                    conn -> records.write(conn, context.job(), project, extraction.fields()));
+            seq = store.complete(context.job(), completion, context.stageMillis())
                     .orElseThrow(() -> new LeaseLostException(context.job().id()));
         } catch (LeaseLostException e) {
             throw e;
@@ -65,5 +78,18 @@ public class PersistStage implements PipelineStage {
             throw new PipelineException(ErrorClass.PERSISTENCE_ERROR, "storing the result failed: " + e.getMessage(), e);
         }
         context.completionSeq(seq);
+    }
+
+    private static JobStore.Telemetry telemetry(Map<String, Object> t) {
+        Object ids = t.get("responseIds");
+        String responseId = ids instanceof java.util.List<?> list && !list.isEmpty() ? String.valueOf(list.get(list.size() - 1)) : null;
+        return new JobStore.Telemetry((String) t.get("model"), responseId, intOrNull(t.get("latencyMs")),
+                intOrNull(t.get("promptTokens")), intOrNull(t.get("completionTokens")),
+                t.get("costUsd") instanceof java.math.BigDecimal cost ? cost : null,
+                new JsonObject(Json.mapper().convertValue(t, Map.class)));
+    }
+
+    private static Integer intOrNull(Object value) {
+        return value instanceof Number n ? n.intValue() : null;
     }
 }

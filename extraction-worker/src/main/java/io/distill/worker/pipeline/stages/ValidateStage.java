@@ -1,24 +1,24 @@
 package io.distill.worker.pipeline.stages;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.ErrorClass;
+import io.distill.model.Json;
 import io.distill.model.Stage;
-import io.distill.worker.llm.Extraction;
-import io.distill.worker.llm.Extractor;
+import io.distill.model.projects.RecordValidator;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** Checks the record before it is stored: every required field present and not null. */
+/**
+ * Checks the record against its project before it is stored: the JSON Schema strictly, then the
+ * project's CEL rules. Every violation is named in the job's error ({@code validation_error:…}).
+ */
 @ApplicationScoped
 public class ValidateStage implements PipelineStage {
-    private final Extractor extractor;
-
-    public ValidateStage(Extractor extractor) {
-        this.extractor = extractor;
-    }
 
     @Override
     public Stage stage() {
@@ -27,13 +27,11 @@ public class ValidateStage implements PipelineStage {
 
     @Override
     public void run(JobContext context) {
-        Extraction extraction = context.extraction();
-        List<String> missing = extractor.requiredFields().stream()
-                .filter(field -> extraction.fields().get(field) == null)
-                .sorted()
-                .toList();
-        if (!missing.isEmpty()) {
-            throw new PipelineException(ErrorClass.VALIDATION_ERROR, "missing required fields " + missing);
+        JsonNode record = Json.mapper().valueToTree(context.extraction().fields());
+        List<RecordValidator.Violation> violations = context.project().validator().validate(record);
+        if (!violations.isEmpty()) {
+            throw new PipelineException(ErrorClass.VALIDATION_ERROR, violations.size() + " violation(s): "
+                    + violations.stream().map(RecordValidator.Violation::toString).collect(Collectors.joining("; ")));
         }
     }
 }

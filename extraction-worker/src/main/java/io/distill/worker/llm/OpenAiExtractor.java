@@ -1,0 +1,260 @@
+package io.distill.worker.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.distill.model.ErrorClass;
+import io.distill.model.Json;
+import io.distill.model.projects.ProjectDefinition;
+import io.distill.worker.formats.DocumentModel;
+import io.distill.worker.pipeline.PipelineException;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * LLM_EXTRACT against any OpenAI-compatible endpoint through langchain4j's OpenAI model (on the
+ * Quarkus REST client of quarkus-langchain4j-openai): structured output with the project's JSON
+ * Schema, long documents in parts merged in order, a bounded re-prompt for malformed or truncated
+ * answers, and every value grounded in a quote. The client's own retries are off: the job's retry
+ * policy is the only retry layer, so each HTTP request is one counted attempt.
+ */
+public class OpenAiExtractor implements Extractor {
+    public static final String NAME = "openai-compatible";
+    private static final double UNGROUNDED_FACTOR = 0.5;
+    private static final double UNQUOTED_FACTOR = 0.75;
+
+    private final ChatModel model;
+    private final LlmSettings settings;
+
+    public OpenAiExtractor(ChatModel model, LlmSettings settings) {
+        this.model = model;
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean usesProvider() {
+        return true;
+    }
+
+    /** The parsed answer of one part and what its call reported. */
+    private record Answer(ObjectNode record, List<JsonNode> evidence, String model, String responseId) {
+    }
+
+    @Override
+    public Extraction extract(DocumentModel document, ExtractionRequest request) {
+        ProjectDefinition project = request.project().definition();
+        String modelName = project.model().name() != null ? project.model().name() : settings.defaultModel();
+        OpenAiChatRequestParameters parameters = OpenAiChatRequestParameters.builder()
+                .modelName(modelName)
+                .temperature(project.model().temperature())
+                .maxOutputTokens(project.model().maxTokens())
+                .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
+                        .jsonSchema(JsonSchema.builder().name("distill_record")
+                                .rootElement(JsonRawSchema.from(Json.write(Prompts.answerSchema(project)))).build())
+                        .build())
+                .build();
+        String nonce = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String system = Prompts.system(project, nonce);
+        List<Chunks.Chunk> parts = Chunks.split(document.text(), settings.chunkChars());
+        List<ObjectNode> records = new ArrayList<>();
+        List<JsonNode> evidence = new ArrayList<>();
+        Map<String, Object> telemetry = new LinkedHashMap<>();
+        List<String> responseIds = new ArrayList<>();
+        long t0 = System.nanoTime();
+        String answeredBy = modelName;
+        for (int i = 0; i < parts.size(); i++) {
+            List<ChatMessage> messages = List.of(SystemMessage.from(system),
+                    UserMessage.from(Prompts.document(parts.get(i).text(), i + 1, parts.size(), nonce)));
+            Answer answer = ask(messages, parameters, request, project);
+            records.add(answer.record());
+            evidence.addAll(answer.evidence());
+            responseIds.add(answer.responseId());
+            answeredBy = answer.model() == null ? answeredBy : answer.model();
+        }
+        ObjectNode record = RecordMerge.merge(records);
+        Grounded grounded = ground(document, record, evidence);
+        telemetry.put("model", answeredBy);
+        telemetry.put("responseIds", responseIds);
+        telemetry.put("latencyMs", (System.nanoTime() - t0) / 1_000_000);
+        telemetry.put("parts", parts.size());
+        telemetry.put("promptTokens", request.usage().promptTokens());
+        telemetry.put("completionTokens", request.usage().completionTokens());
+        telemetry.put("costUsd", request.usage().costUsd());
+        telemetry.put("calls", request.usage().calls());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = Json.mapper().convertValue(record, Map.class);
+        return new Extraction(NAME, "llm", fields, grounded.evidence(), grounded.confidence(), grounded.summary(), telemetry);
+    }
+
+    /** One part: ask, and ask again (bounded) while the answer is not a usable JSON record. */
+    private Answer ask(List<ChatMessage> messages, OpenAiChatRequestParameters parameters, ExtractionRequest request,
+                       ProjectDefinition project) {
+        List<ChatMessage> conversation = new ArrayList<>(messages);
+        for (int round = 0; ; round++) {
+            ChatResponse response = call(conversation, parameters, request);
+            String text = response.aiMessage().text();
+            String problem = response.finishReason() == FinishReason.LENGTH
+                    ? "truncated: the answer hit the token limit" : problemWith(text);
+            if (problem == null) {
+                ObjectNode answer = (ObjectNode) Json.read(text, JsonNode.class);
+                List<JsonNode> evidence = new ArrayList<>();
+                Prompts.evidence(answer).forEach(evidence::add);
+                return new Answer((ObjectNode) answer.get("record"), evidence, response.modelName(), response.id());
+            }
+            if (round >= settings.reprompts()) {
+                throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "malformed_json: " + problem
+                        + " (after " + (round + 1) + " answers)", null);
+            }
+            conversation.add(AiMessage.from(text == null ? "" : text));
+            conversation.add(UserMessage.from(Prompts.repair(problem)));
+        }
+        // unreachable: the loop returns or throws
+    }
+
+    private ChatResponse call(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
+        String tag = "distill:" + request.job().id() + ":" + request.job().leaseVersion() + ":" + request.usage().calls();
+        ProviderCalls.Tally tally = ProviderCalls.open(tag);
+        ChatResponse response;
+        try {
+            response = model.chat(ChatRequest.builder().messages(conversation)
+                    .parameters(OpenAiChatRequestParameters.builder().overrideWith(parameters).user(tag).build()).build());
+        } catch (RuntimeException failure) {
+            throw ProviderFaults.classify(failure, tally.retryAfter());
+        } finally {
+            request.usage().addCalls(Math.max(1, tally.requests()));
+            ProviderCalls.close(tag);
+        }
+        account(response, request);
+        return response;
+    }
+
+    private void account(ChatResponse response, ExtractionRequest request) {
+        TokenUsage tokens = response.tokenUsage();
+        long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        long out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        BigDecimal cost = settings.priceOf(response.modelName()).map(price -> price.inputPerMillion().multiply(BigDecimal.valueOf(in))
+                        .add(price.outputPerMillion().multiply(BigDecimal.valueOf(out)))
+                        .divide(BigDecimal.valueOf(1_000_000), 6, RoundingMode.HALF_UP))
+                .orElse(BigDecimal.ZERO);
+        request.usage().addTokens(in, out, cost);
+        Integer cap = request.project().definition().model().tokenCap();
+        if (cap != null && request.usage().totalTokens() > cap) {
+            throw new PipelineException(ErrorClass.BUDGET_ERROR, "token_cap: the job used " + request.usage().totalTokens()
+                    + " tokens, the project allows " + cap);
+        }
+    }
+
+    /** Why an answer cannot be used, or null when it is a JSON object with a record object in it. */
+    private static String problemWith(String text) {
+        if (text == null || text.isBlank()) {
+            return "empty answer";
+        }
+        JsonNode answer;
+        try {
+            answer = Json.read(text, JsonNode.class);
+        } catch (IllegalArgumentException e) {
+            return "not valid JSON (" + ProviderFaults.shorten(e.getMessage()) + ")";
+        }
+        return answer.isObject() && answer.path("record").isObject() ? null : "no \"record\" object in the answer";
+    }
+
+    private record Grounded(Map<String, List<Evidence>> evidence, Map<String, Double> confidence, Map<String, Object> summary) {
+    }
+
+    /**
+     * Finds each quote in the document. A value whose quote is not found is flagged and its
+     * confidence halved; a value given without any quote loses a quarter; the record's own
+     * confidence field, if it has one, drops in proportion to the ungrounded values.
+     */
+    private static Grounded ground(DocumentModel document, ObjectNode record, List<JsonNode> quotes) {
+        Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
+        List<Map<String, String>> ungrounded = new ArrayList<>();
+        Set<String> ungroundedFields = new LinkedHashSet<>();
+        for (JsonNode item : quotes) {
+            String field = item.path("field").asText();
+            String quote = item.path("quote").asText();
+            var found = Grounding.locate(document, quote);
+            if (found.isPresent()) {
+                evidence.computeIfAbsent(field, f -> new ArrayList<>()).add(found.get());
+            } else {
+                ungrounded.add(Map.of("field", field, "quote", quote));
+                ungroundedFields.add(topLevel(field));
+            }
+        }
+        Set<String> quotedFields = new LinkedHashSet<>();
+        evidence.keySet().forEach(f -> quotedFields.add(topLevel(f)));
+        quotedFields.addAll(ungroundedFields);
+        double base = record.path("confidence").isNumber() ? record.get("confidence").asDouble() : 1.0;
+        Map<String, Double> confidence = new LinkedHashMap<>();
+        List<String> unquoted = new ArrayList<>();
+        record.properties().forEach(entry -> {
+            String field = entry.getKey();
+            JsonNode value = entry.getValue();
+            if (value.isNull() || field.equals("confidence") || value.isArray() && value.isEmpty()) {
+                return;
+            }
+            double factor = 1.0;
+            if (ungroundedFields.contains(field)) {
+                factor = UNGROUNDED_FACTOR;
+            } else if (!quotedFields.contains(field)) {
+                factor = UNQUOTED_FACTOR;
+                unquoted.add(field);
+            }
+            confidence.put(field, round(base * factor));
+        });
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("quotes", quotes.size());
+        summary.put("grounded", quotes.size() - ungrounded.size());
+        summary.put("ungrounded", ungrounded);
+        summary.put("unquoted", unquoted);
+        if (record.path("confidence").isNumber() && !quotedFields.isEmpty()) {
+            double adjusted = base * (1 - UNGROUNDED_FACTOR * ungroundedFields.size() / quotedFields.size());
+            summary.put("modelConfidence", base);
+            record.put("confidence", round(adjusted));
+        }
+        return new Grounded(evidence, confidence, summary);
+    }
+
+    private static String topLevel(String path) {
+        int cut = path.length();
+        for (char c : new char[]{'.', '['}) {
+            int at = path.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return path.substring(0, cut);
+    }
+
+    private static double round(double value) {
+        return new BigDecimal(value).round(new MathContext(3)).doubleValue();
+    }
+}

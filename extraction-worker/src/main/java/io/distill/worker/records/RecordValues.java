@@ -1,0 +1,57 @@
+package io.distill.worker.records;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Reading typed columns out of a validated record, and the duplicate key. */
+final class RecordValues {
+    private RecordValues() {
+    }
+
+    static String text(Map<String, Object> record, String field) {
+        Object value = record.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    static BigDecimal number(Map<String, Object> record, String field) {
+        return record.get(field) instanceof Number n ? new BigDecimal(n.toString()) : null;
+    }
+
+    static Boolean bool(Map<String, Object> record, String field) {
+        return record.get(field) instanceof Boolean b ? b : null;
+    }
+
+    /** An ISO 8601 date-time, or null when absent or not one (the rules decide whether that is an error). */
+    static OffsetDateTime timestamp(Map<String, Object> record, String field) {
+        String value = text(record, field);
+        try {
+            return value == null ? null : OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /**
+     * SHA-256 over the key fields, each trimmed, lower-cased and with runs of white space made one,
+     * so that the same report written with different spacing or case is still one report.
+     */
+    static String duplicateKey(Map<String, Object> record, List<String> fields) {
+        String joined = fields.stream()
+                .map(f -> record.get(f) == null ? "" : record.get(f).toString().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining("\u001f"));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.distill.worker.records;
+
+import io.distill.model.projects.RecordKind;
+import io.distill.worker.jobs.ClaimedJob;
+import io.distill.worker.projects.Project;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import java.util.Map;
+
+/**
+ * Writes a template's record to its typed tables, inside the transaction that completes the job,
+ * and says what it did (row id, inserted or merged) for the job's result.
+ */
+public interface RecordWriter {
+    RecordKind kind();
+
+    Uni<JsonObject> write(SqlConnection conn, ClaimedJob job, Project project, Map<String, Object> record);
+}
