@@ -151,6 +151,7 @@ async function upload(files) {
   for (const file of files) {
     const form = new FormData();
     form.append('file', file);
+    if ($('project').value) form.append('project', $('project').value);
     const response = await fetch('/api/jobs/upload', { method: 'POST', headers: { Authorization: `Bearer ${token()}` }, body: form });
     const body = await response.json();
     if (response.status === 401) return signOut();
@@ -171,7 +172,7 @@ function signOut() {
 $('submit').onsubmit = async (e) => {
   e.preventDefault();
   $('submit-error').textContent = '';
-  const response = await api('/api/jobs', { method: 'POST', body: JSON.stringify({ text: $('text').value }) });
+  const response = await api('/api/jobs', { method: 'POST', body: JSON.stringify({ text: $('text').value, project: $('project').value || undefined }) });
   const body = await response.json();
   if (response.status === 401) return signOut();
   if (response.status !== 202) {

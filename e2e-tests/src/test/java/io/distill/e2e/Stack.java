@@ -50,6 +50,12 @@ final class Stack implements AutoCloseable {
         storage.put("distill.storage.local.root", storageDir.toString());
     }
 
+    /** Settings every service of this stack gets (call before starting services). */
+    Stack withEverywhere(Map<String, String> settings) {
+        storage.putAll(settings);
+        return this;
+    }
+
     /** Uploads go to this S3-compatible server instead of the shared directory (call before starting services). */
     Stack withS3(io.distill.testinfra.S3Local s3) {
         storage.put("distill.storage.kind", "s3");

@@ -2,6 +2,8 @@ package io.distill.gateway;
 
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -23,16 +25,20 @@ public class Subscriptions {
     private final JobSnapshots snapshots;
     private final OpenConnections connections;
 
-    public Subscriptions(JobSnapshots snapshots, OpenConnections connections) {
+    private final GatewayMetrics metrics;
+
+    public Subscriptions(JobSnapshots snapshots, OpenConnections connections, GatewayMetrics metrics, MeterRegistry registry) {
         this.snapshots = snapshots;
         this.connections = connections;
+        this.metrics = metrics;
+        Gauge.builder("distill.ws.connections", viewers, Map::size).description("open WebSocket connections").register(registry);
     }
 
     void open(WebSocketConnection connection, String user) {
         // the injected connection is a session-scoped proxy; events are sent from Kafka's threads,
         // outside any session, so keep the connection object itself
         connections.findByConnectionId(connection.id())
-                .ifPresent(open -> viewers.put(open.id(), new Viewer(open, user)));
+                .ifPresent(open -> viewers.put(open.id(), new Viewer(open, user, metrics)));
     }
 
     void close(WebSocketConnection connection) {
@@ -92,6 +98,7 @@ public class Subscriptions {
 
     /** Called for every event on the topic; each viewer decides whether it is for them. */
     void dispatch(ProgressEvent event) {
+        metrics.received();
         for (Viewer viewer : viewers.values()) {
             viewer.offer(event);
         }

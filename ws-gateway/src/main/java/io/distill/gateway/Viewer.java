@@ -34,9 +34,12 @@ final class Viewer {
     static final int MAX_PENDING_SENDS = 256;
     static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "slow consumer: reconnect with your last sequences");
 
-    Viewer(WebSocketConnection connection, String userId) {
+    private final GatewayMetrics metrics;
+
+    Viewer(WebSocketConnection connection, String userId, GatewayMetrics metrics) {
         this.connection = connection;
         this.userId = userId;
+        this.metrics = metrics;
     }
 
     String userId() {
@@ -68,7 +71,11 @@ final class Viewer {
 
     /** Sends the event if it is this user's, subscribed, and newer than what was sent for that job. */
     synchronized void offer(ProgressEvent event) {
-        if (dropped || !wants(event) || !ProgressRule.mayFollow(lastSent.get(event.jobId()), event)) {
+        if (!wants(event) || !ProgressRule.mayFollow(lastSent.get(event.jobId()), event)) {
+            return;
+        }
+        if (dropped) {
+            metrics.dropped();
             return;
         }
         lastSent.put(event.jobId(), event);
@@ -83,8 +90,10 @@ final class Viewer {
     synchronized void send(ServerMessage message) {
         if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
             dropSlowConsumer();
+            metrics.dropped();
             return;
         }
+        metrics.sent();
         connection.sendText(Json.write(message)).subscribe().with(
                 ok -> pendingSends.decrementAndGet(),
                 failure -> {
@@ -103,6 +112,7 @@ final class Viewer {
             return;
         }
         dropped = true;
+        metrics.slowConsumerClosed();
         LOG.infof("closing slow WebSocket consumer %s (user %s): %d messages pending", connection.id(), userId, pendingSends.get());
         connection.close(SLOW_CONSUMER).subscribe().with(ok -> { }, failure -> { });
     }

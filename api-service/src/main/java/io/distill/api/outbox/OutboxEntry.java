@@ -19,12 +19,14 @@ public class OutboxEntry extends PanacheEntityBase {
     @Column(name = "message_key")
     public String messageKey;
     public String payload;
+    public String traceparent;
 
     public static OutboxEntry of(String topic, String key, String payload) {
         OutboxEntry entry = new OutboxEntry();
         entry.topic = topic;
         entry.messageKey = key;
         entry.payload = payload;
+        entry.traceparent = TraceParent.current();
         return entry;
     }
 }

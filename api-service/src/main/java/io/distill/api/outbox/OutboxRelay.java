@@ -3,6 +3,7 @@ package io.distill.api.outbox;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,7 +32,7 @@ public class OutboxRelay {
     private static final String CLAIM_BATCH = """
             delete from outbox where id in (
                 select id from outbox order by id limit $1 for update skip locked)
-            returning id, topic, message_key, payload""";
+            returning id, topic, message_key, payload, traceparent""";
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
@@ -96,6 +97,11 @@ public class OutboxRelay {
                             .withTopic(row.getString("topic"))
                             .withKey(row.getString("message_key"))
                             .build());
+            String traceparent = row.getString("traceparent");
+            if (traceparent != null) {
+                // the producer span continues the submitting request's trace
+                message = message.addMetadata(TracingMetadata.withCurrent(TraceParent.toContext(traceparent)));
+            }
             sends.add(emitter.sendMessage(message));
         }
         return Uni.join().all(sends).andFailFast().replaceWithVoid();

@@ -11,6 +11,8 @@ import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.progress.ProgressPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import io.distill.worker.metrics.WorkerMetrics;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -33,8 +35,9 @@ public class JobRunner {
     private final ProgressPublisher progress;
     private final LeaseKeeper leases;
     private final RetryPolicy retryPolicy;
+    private final WorkerMetrics metrics;
 
-    public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases,
+    public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases, WorkerMetrics metrics,
                      @ConfigProperty(name = "distill.retry.base-delay") Duration retryBaseDelay,
                      @ConfigProperty(name = "distill.retry.max-delay") Duration retryMaxDelay) {
         this.store = store;
@@ -42,6 +45,7 @@ public class JobRunner {
         this.progress = progress;
         this.leases = leases;
         this.retryPolicy = new RetryPolicy(retryBaseDelay, retryMaxDelay);
+        this.metrics = metrics;
     }
 
     /**
@@ -50,10 +54,13 @@ public class JobRunner {
      * sweeper re-enqueues it. The dead-letter topic is for poison records only.
      */
     public void run(UUID jobId) {
+        MDC.put("jobId", jobId.toString());
         try {
             attempt(jobId);
         } catch (RuntimeException infrastructure) {
             LOG.warnf("job %s: attempt abandoned (%s); the sweeper will re-enqueue it", jobId, infrastructure.toString());
+        } finally {
+            MDC.remove("jobId");
         }
     }
 
@@ -69,6 +76,7 @@ public class JobRunner {
         leases.hold(job);
         try {
             pipeline.run(context);
+            metrics.attemptEnded("completed", "none");
             LOG.infof("job %s completed, stage timings (ms) %s", jobId, context.stageMillis());
         } catch (LeaseLostException e) {
             LOG.infof("job %s: %s; leaving it to its new owner", jobId, e.getMessage());
@@ -86,6 +94,7 @@ public class JobRunner {
                 error.retryAfter());
         Instant retryAt = decision instanceof RetryPolicy.Retry retry ? Instant.now().plus(retry.delay()) : null;
         JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
+        metrics.attemptEnded(retryAt == null ? "failed" : "retry", error.errorClass().code());
         if (error.errorClass() == ErrorClass.INTERNAL_ERROR) {
             LOG.errorf(error, "job %s failed unexpectedly", job.id());
         } else {

@@ -6,6 +6,7 @@ import io.distill.worker.llm.ExtractionRequest;
 import io.distill.worker.llm.Extractor;
 import io.distill.worker.llm.LlmBudget;
 import io.distill.worker.llm.LlmUsage;
+import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +23,13 @@ public class LlmExtractStage implements PipelineStage {
     private final Extractor extractor;
     private final LlmBudget budget;
     private final JobStore store;
+    private final WorkerMetrics metrics;
 
-    public LlmExtractStage(Extractor extractor, LlmBudget budget, JobStore store) {
+    public LlmExtractStage(Extractor extractor, LlmBudget budget, JobStore store, WorkerMetrics metrics) {
         this.extractor = extractor;
         this.budget = budget;
         this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
@@ -52,6 +55,7 @@ public class LlmExtractStage implements PipelineStage {
         if (usage.calls() == 0) {
             return;
         }
+        metrics.llm(usage);
         try {
             store.countLlmCalls(context.job(), usage.calls());
             budget.record(context.job().userId(), usage);

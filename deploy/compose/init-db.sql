@@ -1,0 +1,7 @@
+-- Roles of a one-host deployment (docker-compose.yml). The container's POSTGRES_USER owns the
+-- schema and runs Flyway through the API; the API and the gateway use distill_api (row-level
+-- security holds), the workers distill_worker (BYPASSRLS: they serve every user).
+create role distill_api login password 'distill_api';
+create role distill_worker login password 'distill_worker' bypassrls;
+alter default privileges in schema public grant select, insert, update, delete on tables to distill_worker;
+alter default privileges in schema public grant usage, select on sequences to distill_worker;
