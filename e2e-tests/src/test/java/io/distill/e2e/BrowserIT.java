@@ -1,5 +1,7 @@
 package io.distill.e2e;
 
+import io.distill.testinfra.ServiceProcess;
+import io.distill.testinfra.Stack;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;

@@ -1,5 +1,7 @@
 package io.distill.e2e;
 
+import io.distill.testinfra.ServiceProcess;
+import io.distill.testinfra.Stack;
 import io.distill.testinfra.Await;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;

@@ -1,5 +1,7 @@
 package io.distill.e2e;
 
+import io.distill.testinfra.ServiceProcess;
+import io.distill.testinfra.Stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
 import io.distill.testinfra.KraftBroker;

@@ -1,5 +1,7 @@
 package io.distill.e2e;
 
+import io.distill.testinfra.ServiceProcess;
+import io.distill.testinfra.Stack;
 import io.distill.testinfra.Ports;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,7 @@
-package io.distill.e2e;
+package io.distill.testinfra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
-import io.distill.testinfra.Db;
-import io.distill.testinfra.LocalPostgres;
-import io.distill.testinfra.Ports;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,14 +19,14 @@ import java.util.UUID;
  * A running Distill for end-to-end tests: real PostgreSQL, a Kafka bootstrap address, the API, and
  * workers and gateways started on demand, each a process of its own.
  */
-final class Stack implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(90);
+public final class Stack implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static final String PASSWORD = "e2e password, long enough";
 
-    final LocalPostgres pg;
-    final Db db;
+    public final LocalPostgres pg;
+    public final Db db;
     private final String kafka;
     private final Path keyDir;
     private final Path storageDir;
@@ -39,7 +36,7 @@ final class Stack implements AutoCloseable {
 
     private final Map<String, String> storage = new HashMap<>();
 
-    Stack(LocalPostgres pg, String kafkaBootstrap) throws java.io.IOException {
+    public Stack(LocalPostgres pg, String kafkaBootstrap) throws java.io.IOException {
         this.pg = pg;
         this.db = new Db(pg.jdbcUrl());
         this.kafka = kafkaBootstrap;
@@ -51,13 +48,13 @@ final class Stack implements AutoCloseable {
     }
 
     /** Settings every service of this stack gets (call before starting services). */
-    Stack withEverywhere(Map<String, String> settings) {
+    public Stack withEverywhere(Map<String, String> settings) {
         storage.putAll(settings);
         return this;
     }
 
     /** Uploads go to this S3-compatible server instead of the shared directory (call before starting services). */
-    Stack withS3(io.distill.testinfra.S3Local s3) {
+    public Stack withS3(io.distill.testinfra.S3Local s3) {
         storage.put("distill.storage.kind", "s3");
         storage.put("distill.storage.s3.endpoint", s3.endpoint());
         storage.put("distill.storage.s3.bucket", "distill-e2e");
@@ -68,11 +65,11 @@ final class Stack implements AutoCloseable {
     }
 
     /** The API, as the application role under row-level security; it migrates the schema as the owner. */
-    Stack startApi() throws Exception {
+    public Stack startApi() throws Exception {
         return startApi(Map.of());
     }
 
-    Stack startApi(Map<String, String> extra) throws Exception {
+    public Stack startApi(Map<String, String> extra) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
         props.putAll(extra);
         props.put("quarkus.flyway.username", "postgres");
@@ -83,12 +80,12 @@ final class Stack implements AutoCloseable {
         return this;
     }
 
-    ServiceProcess api() {
+    public ServiceProcess api() {
         return api;
     }
 
     /** A worker named {@code name} (its lease owner prefix), with short leases and sweeps so tests recover quickly. */
-    ServiceProcess startWorker(String name, Map<String, String> extra) throws Exception {
+    public ServiceProcess startWorker(String name, Map<String, String> extra) throws Exception {
         // workers serve every user: in production a BYPASSRLS role, here the owner
         Map<String, String> props = new HashMap<>(common("postgres"));
         props.put("distill.extraction.provider", "offline");
@@ -101,18 +98,18 @@ final class Stack implements AutoCloseable {
         return track(ServiceProcess.start("extraction-worker", name, Ports.free(), props)).awaitReady(WAIT);
     }
 
-    ServiceProcess startGateway() throws Exception {
+    public ServiceProcess startGateway() throws Exception {
         return startGateway(Ports.free());
     }
 
-    ServiceProcess startGateway(int port) throws Exception {
+    public ServiceProcess startGateway(int port) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
         props.put("distill.auth.key-dir", keyDir.toString());
         return track(ServiceProcess.start("ws-gateway", "gateway", port, props)).awaitReady(WAIT);
     }
 
     /** Signs the user up and in through the API's local issuer (once) and returns the access token. */
-    String token(String user) {
+    public String token(String user) {
         return tokens.computeIfAbsent(user, u -> {
             String credentials = Json.write(Map.of("username", u, "password", PASSWORD));
             post("/api/auth/register", null, credentials);
@@ -121,7 +118,7 @@ final class Stack implements AutoCloseable {
     }
 
     /** A fresh single-use ticket for one WebSocket connection of the user. */
-    String wsTicket(String user) {
+    public String wsTicket(String user) {
         return read(post("/api/auth/ws-ticket", token(user), ""), 200).get("ticket").asText();
     }
 
@@ -149,7 +146,7 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    UUID submit(String user, String text) {
+    public UUID submit(String user, String text) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
                             .header("Content-Type", "application/json").header("Authorization", "Bearer " + token(user))
@@ -165,7 +162,7 @@ final class Stack implements AutoCloseable {
     }
 
     /** Uploads a document as the user (multipart, as a browser sends it) and returns the job id. */
-    UUID upload(String user, String filename, byte[] content) {
+    public UUID upload(String user, String filename, byte[] content) {
         String boundary = "distill-" + UUID.randomUUID();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
@@ -184,7 +181,7 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    JsonNode get(String user, String path) throws Exception {
+    public JsonNode get(String user, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).header("Authorization", "Bearer " + token(user)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -193,7 +190,7 @@ final class Stack implements AutoCloseable {
         return Json.mapper().readTree(r.body());
     }
 
-    long count(String sql, Object... params) {
+    public long count(String sql, Object... params) {
         return db.count(sql, params);
     }
 

@@ -1,4 +1,4 @@
-package io.distill.e2e;
+package io.distill.testinfra;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One packaged Quarkus service run as its own JVM process, as in production. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("distill.root", ".."));
 
     private final String name;
@@ -28,7 +28,7 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(String module, String name, int port, Map<String, String> properties) throws IOException {
+    public static ServiceProcess start(String module, String name, int port, Map<String, String> properties) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
@@ -40,13 +40,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** A Kafka broker (KRaft) in its own JVM, from this test's classpath, so it can be stopped and restarted. */
-    static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
+    public static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
         return launch("kafka", port, List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.distill.testinfra.KraftBroker", dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort)));
     }
 
     private static ServiceProcess launch(String name, int port, List<String> command) throws IOException {
-        Path logDir = ROOT.resolve("e2e-tests/target/e2e-logs");
+        Path logDir = Path.of(System.getProperty("distill.log-dir", ROOT.resolve("e2e-tests/target/e2e-logs").toString()));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -54,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, port, process, log);
     }
 
-    ServiceProcess awaitReady(Duration timeout) throws Exception {
+    public ServiceProcess awaitReady(Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -76,7 +76,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits until the process accepts connections on its port (for non-HTTP servers). */
-    ServiceProcess awaitListening(Duration timeout) throws Exception {
+    public ServiceProcess awaitListening(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -92,7 +92,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** HTTP status of the readiness probe, or -1 when nothing answers. */
-    int readiness() {
+    public int readiness() {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -102,37 +102,37 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Sends a POSIX signal (STOP, CONT, TERM…) to the process. */
-    void signal(String signal) throws Exception {
+    public void signal(String signal) throws Exception {
         new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    boolean awaitExit(Duration timeout) throws InterruptedException {
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
     /** SIGKILL: no shutdown hook, no goodbye to Kafka or PostgreSQL. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
