@@ -92,8 +92,8 @@ class PipelineTest {
         assertEquals(1, grounding.get("page"));
         assertEquals(1.0, grounding.get("confidence"));
 
-        List<ProgressEvent> events = t.events(id, 6);
-        assertEquals(6, events.size(), "claim, four stage events and the completion: " + events);
+        List<ProgressEvent> events = t.events(id, 5);
+        assertEquals(5, events.size(), "claim, three stage events (VALIDATE reports none) and the completion: " + events);
         for (int i = 1; i < events.size(); i++) {
             assertTrue(events.get(i).seq() > events.get(i - 1).seq(), "sequence grows: " + events);
             assertTrue(events.get(i).progress() >= events.get(i - 1).progress(), "progress never decreases: " + events);

@@ -56,6 +56,11 @@ public final class LocalPostgres implements AutoCloseable {
         return port;
     }
 
+    /** Where the server's binaries are (pgbench, psql…). */
+    public java.nio.file.Path binDir() {
+        return java.nio.file.Path.of(bin);
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }

@@ -106,6 +106,20 @@ public final class ServiceProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory of the process (VmRSS), in KiB. */
+    public long residentKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
     public int exitValue() {
         return process.exitValue();
     }

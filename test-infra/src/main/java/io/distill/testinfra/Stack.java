@@ -21,7 +21,9 @@ import java.util.UUID;
  */
 public final class Stack implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1: parallel requests on parallel connections, as browsers and load balancers send them (h2c would
+    // multiplex everything onto one connection and one server event loop)
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static final String PASSWORD = "e2e password, long enough";
 

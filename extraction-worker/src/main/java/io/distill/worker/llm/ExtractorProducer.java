@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,10 +28,10 @@ public class ExtractorProducer {
                         @ConfigProperty(name = "quarkus.langchain4j.openai.base-url", defaultValue = "https://api.openai.com/v1/") String baseUrl,
                         @ConfigProperty(name = API_KEY) Optional<String> apiKey,
                         @ConfigProperty(name = "quarkus.langchain4j.openai.timeout", defaultValue = "60s") Duration timeout,
-                        LlmSettings settings) {
+                        LlmSettings settings, ProviderRateLimiter rateLimiter) {
         return switch (provider) {
             case "offline" -> new OfflineExtractor(offlineLatency, failFirstAttempts);
-            case "openai" -> new OpenAiExtractor(openAi(baseUrl, apiKey, timeout), settings);
+            case "openai" -> new OpenAiExtractor(openAi(baseUrl, apiKey, timeout), settings, rateLimiter, URI.create(baseUrl).getHost());
             default -> throw new IllegalStateException("distill.extraction.provider=" + provider
                     + " is not supported; use openai (any OpenAI-compatible endpoint) or offline");
         };

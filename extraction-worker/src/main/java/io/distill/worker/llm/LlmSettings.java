@@ -30,6 +30,19 @@ public interface LlmSettings {
     @WithDefault("1")
     int reprompts();
 
+    /** The provider's request rate, shared by all workers (see {@link ProviderRateLimiter}). */
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        /** 0: no limiter. */
+        @WithDefault("0")
+        double requestsPerSecond();
+
+        /** Requests that may go at once after a quiet spell. */
+        @WithDefault("5")
+        double burst();
+    }
+
     interface Price {
         BigDecimal inputPerMillion();
 

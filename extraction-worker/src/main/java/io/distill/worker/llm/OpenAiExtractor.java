@@ -48,10 +48,14 @@ public class OpenAiExtractor implements Extractor {
 
     private final ChatModel model;
     private final LlmSettings settings;
+    private final ProviderRateLimiter rateLimiter;
+    private final String provider;
 
-    public OpenAiExtractor(ChatModel model, LlmSettings settings) {
+    public OpenAiExtractor(ChatModel model, LlmSettings settings, ProviderRateLimiter rateLimiter, String provider) {
         this.model = model;
         this.settings = settings;
+        this.rateLimiter = rateLimiter;
+        this.provider = provider;
     }
 
     @Override
@@ -141,6 +145,7 @@ public class OpenAiExtractor implements Extractor {
 
     private ChatResponse call(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
         String tag = "distill:" + request.job().id() + ":" + request.job().leaseVersion() + ":" + request.usage().calls();
+        rateLimiter.acquire(provider);
         ProviderCalls.Tally tally = ProviderCalls.open(tag);
         ChatResponse response;
         try {

@@ -16,7 +16,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -27,7 +26,6 @@ import java.util.Map;
 @ApplicationScoped
 public class ProgressPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
     private final MutinyEmitter<String> events;
     private final JobStore store;
@@ -67,10 +65,9 @@ public class ProgressPublisher {
     private void publish(ProgressEvent event) {
         Message<String> message = Message.of(Json.write(event)).addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId().toString()).build());
-        try {
-            events.sendMessage(message).await().atMost(SEND_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warnf("progress event for job %s (seq %d) not published: %s", event.jobId(), event.seq(), e.toString());
-        }
+        // not awaited: the job row is already written, and one producer keeps a job's events in order
+        // (same key, same partition); waiting for each acknowledgement cost every job a round trip per stage
+        events.sendMessage(message).subscribe().with(sent -> { },
+                failure -> LOG.warnf("progress event for job %s (seq %d) not published: %s", event.jobId(), event.seq(), failure.toString()));
     }
 }

@@ -51,6 +51,10 @@ public class Ocr {
         }
 
         public String page(PDDocument pdf, int pageIndex, Duration timeout) throws IOException {
+            if (pool == null) {
+                // no database (benchmarks, tools): no cache
+                return recognise(pdf, pageIndex, timeout);
+            }
             var cached = pool.preparedQuery("select text from ocr_cache where file_sha256 = $1 and page = $2")
                     .execute(Tuple.of(hash, pageIndex)).await().atMost(DB_TIMEOUT);
             if (cached.rowCount() == 1) {

@@ -25,6 +25,12 @@ public class ValidateStage implements PipelineStage {
         return Stage.VALIDATE;
     }
 
+    /** Checking takes microseconds: its progress mark would cost a write and an event per job for nothing. */
+    @Override
+    public boolean reportsProgress() {
+        return false;
+    }
+
     @Override
     public void run(JobContext context) {
         JsonNode record = Json.mapper().valueToTree(context.extraction().fields());
