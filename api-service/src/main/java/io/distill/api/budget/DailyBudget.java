@@ -3,6 +3,7 @@ package io.distill.api.budget;
 import io.distill.api.ratelimit.RateLimitedException;
 import io.distill.api.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
+import io.distill.model.DailyLlmSpend;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
@@ -23,8 +24,6 @@ import java.time.ZonedDateTime;
  */
 @ApplicationScoped
 public class DailyBudget {
-    private static final String SPENT = """
-            select cost_usd from llm_spend where user_id = $1 and day = (now() at time zone 'utc')::date""";
 
     private final Pool pool;
     private final BigDecimal budgetUsd;
@@ -35,10 +34,10 @@ public class DailyBudget {
     }
 
     public Uni<Void> check(String userId) {
-        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(SPENT).execute(Tuple.of(userId))).map(rows -> {
+        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(DailyLlmSpend.SPENT_TODAY).execute(Tuple.of(userId))).map(rows -> {
             RowIterator<Row> found = rows.iterator();
             BigDecimal spent = found.hasNext() ? found.next().getBigDecimal("cost_usd") : BigDecimal.ZERO;
-            if (spent.compareTo(budgetUsd) >= 0) {
+            if (DailyLlmSpend.exhausted(spent, budgetUsd)) {
                 ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
                 long untilMidnight = Duration.between(now, LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)).toSeconds();
                 throw new RateLimitedException("budget_exhausted", "the daily LLM budget of $" + budgetUsd

@@ -12,6 +12,7 @@ import io.distill.api.tenancy.Tenant;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.distill.api.errors.UniqueViolation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
@@ -83,7 +84,7 @@ public class JobService {
                 ? Uni.createFrom().item(replay(existing, hash))
                 : admit(userId, request.project()).chain(project -> create(userId, request, idempotencyKey, hash, project))
                         .map(job -> new Submission(job, false))
-                        .onFailure(JobService::isUniqueViolation)
+                        .onFailure(UniqueViolation::in)
                         .recoverWithUni(() -> findByKey(userId, idempotencyKey).map(raced -> replay(raced, hash))));
     }
 
@@ -96,17 +97,6 @@ public class JobService {
 
     private Uni<JobEntity> findByKey(String userId, String key) {
         return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult());
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            // Hibernate Reactive converts the driver's error; either way SQLSTATE 23505 is unique_violation
-            if (t instanceof org.hibernate.JDBCException jdbc && "23505".equals(jdbc.getSQLState())
-                    || t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash,

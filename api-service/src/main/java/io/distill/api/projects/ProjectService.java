@@ -12,13 +12,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.distill.api.errors.UniqueViolation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -61,7 +61,7 @@ public class ProjectService {
         UUID id = UUID.randomUUID();
         return Tenant.user(userId).transaction(pool, conn -> insert(conn, id, userId, request.name(), request.template(), definition)
                         .chain(() -> findIn(conn, userId, id, null)))
-                .onFailure(ProjectService::isUniqueViolation).transform(e -> new ClientErrorException(
+                .onFailure(UniqueViolation::in).transform(e -> new ClientErrorException(
                         "a project named '" + request.name() + "' already exists", Response.Status.CONFLICT));
     }
 
@@ -127,7 +127,7 @@ public class ProjectService {
                                     .replaceWith(new Binding(created, 1));
                         }))
                 // two first submissions at once: the loser reads the winner's project
-                .onFailure(ProjectService::isUniqueViolation).recoverWithUni(() -> resolve(userId, reference));
+                .onFailure(UniqueViolation::in).recoverWithUni(() -> resolve(userId, reference));
     }
 
     private static ProjectDefinition definitionOf(ProjectRequest request) {
@@ -164,7 +164,7 @@ public class ProjectService {
     private static ProjectView view(Row r) {
         return new ProjectView(r.getUUID("id"), r.getString("name"), r.getString("template"), r.getInteger("version"),
                 Json.read(r.getJsonObject("definition").encode(), ProjectDefinition.class),
-                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").atZoneSameInstant(ZoneOffset.UTC).toInstant());
+                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
     }
 
     private static JsonObject json(ProjectDefinition definition) {
@@ -177,14 +177,5 @@ public class ProjectService {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ package io.distill.worker.llm;
 
 import io.distill.model.ErrorClass;
 import io.distill.worker.pipeline.PipelineException;
+import io.distill.model.DailyLlmSpend;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
@@ -15,8 +16,6 @@ import java.time.Duration;
 @ApplicationScoped
 public class LlmBudget {
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
-    private static final String SPENT = """
-            select cost_usd from llm_spend where user_id = $1 and day = (now() at time zone 'utc')::date""";
     private static final String ADD = """
             insert into llm_spend (user_id, day, cost_usd, tokens, calls)
             values ($1, (now() at time zone 'utc')::date, $2, $3, $4)
@@ -33,9 +32,9 @@ public class LlmBudget {
 
     /** Refuses the job's LLM work (budget_error, not retried) when the user's budget for today is spent. */
     public void ensureAvailable(String userId) {
-        RowIterator<Row> rows = pool.preparedQuery(SPENT).execute(Tuple.of(userId)).await().atMost(DB_TIMEOUT).iterator();
+        RowIterator<Row> rows = pool.preparedQuery(DailyLlmSpend.SPENT_TODAY).execute(Tuple.of(userId)).await().atMost(DB_TIMEOUT).iterator();
         BigDecimal spent = rows.hasNext() ? rows.next().getBigDecimal("cost_usd") : BigDecimal.ZERO;
-        if (spent.compareTo(settings.dailyBudgetUsd()) >= 0) {
+        if (DailyLlmSpend.exhausted(spent, settings.dailyBudgetUsd())) {
             throw new PipelineException(ErrorClass.BUDGET_ERROR, "daily_budget: the daily LLM budget of $"
                     + settings.dailyBudgetUsd() + " is spent ($" + spent + " today); LLM work resumes at 00:00 UTC");
         }
