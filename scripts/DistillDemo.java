@@ -52,13 +52,23 @@ public class DistillDemo {
         System.out.println("submitted job " + jobId + " (HTTP 202, Location " + submitted.headers().firstValue("Location").orElse("?") + ")");
 
         String status = follow(messages, jobId);
-        socket.abort();
         HttpResponse<String> job = http.send(HttpRequest.newBuilder(URI.create(api + "/api/jobs/" + jobId))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println();
         System.out.println("job " + jobId + " " + status + "; stored job and result:");
         System.out.println(indent(job.body()));
-        if (!"completed".equals(status)) {
+        boolean allCompleted = "completed".equals(status);
+
+        // the same message through each built-in template: each completes, even with the offline extractor
+        for (String template : new String[] {"news-event", "broker-report", "drawing"}) {
+            String templateJob = field(expect(post(http, api + "/api/jobs", token, "{\"text\":" + quote(text) + ",\"project\":"
+                    + quote(template) + ",\"metadata\":{\"source\":\"demo\",\"posted_at\":\"2026-10-29T07:00:00Z\"}}"), 202).body(), "id");
+            System.out.println("template " + template + ": job " + templateJob);
+            String templateStatus = follow(messages, templateJob);
+            allCompleted &= "completed".equals(templateStatus);
+        }
+        socket.abort();
+        if (!allCompleted) {
             System.exit(1);
         }
     }

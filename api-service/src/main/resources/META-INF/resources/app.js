@@ -62,7 +62,7 @@ async function connect() {
 
 function show(event) {
   const last = jobs.get(event.jobId);
-  if (last && (event.seq <= last.seq || event.progress < last.progress)) return;
+  if (last && event.seq <= last.seq) return; // the gateway already keeps progress monotonic
   jobs.set(event.jobId, event);
   let row = document.querySelector(`tr[data-id="${event.jobId}"]`);
   if (!row) {

@@ -28,6 +28,24 @@ public final class TestAuth {
         });
     }
 
+    /**
+     * An admin, made the way an operator makes one: an ordinary account first, then the role granted
+     * in the database (a name never carries a role).
+     */
+    public static String adminToken(String user) {
+        return TOKENS.computeIfAbsent("admin:" + user, u -> {
+            token(user);
+            String jdbc = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("distill.test.jdbc-url", String.class);
+            new io.distill.testinfra.Db(jdbc).update("update local_users set roles = array['user', 'admin'] where username = ?", user);
+            return given().contentType(ContentType.JSON).body(Map.of("username", user, "password", PASSWORD))
+                    .post("/api/auth/token").then().statusCode(200).extract().jsonPath().getString("accessToken");
+        });
+    }
+
+    public static RequestSpecification asAdmin(String user) {
+        return given().header("Authorization", "Bearer " + adminToken(user));
+    }
+
     /** A request made as {@code user}. */
     public static RequestSpecification as(String user) {
         return given().header("Authorization", "Bearer " + token(user));

@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed-loop ({@code rate} 0: {@code concurrency} requests always in flight, to find the peak) or
  * open-loop at a fixed rate (requests start on schedule whatever the answers do, so a slow server
  * shows up as latency, not as a lower rate). Prints one line of JSON.
- * <p>{@code java … LoadGen <url> <token> <seconds> <concurrency> <ratePerSecond or 0>}
+ * Several tokens (comma-separated) spread the requests over several users, round robin.
+ * <p>{@code java … LoadGen <url> <token[,token…]> <seconds> <concurrency> <ratePerSecond or 0>}
  */
 public final class LoadGen {
     public static void main(String[] args) throws Exception {
         URI url = URI.create(args[0]);
-        String token = args[1];
+        String[] tokens = args[1].split(",");
         Duration duration = Duration.ofSeconds(Long.parseLong(args[2]));
         int concurrency = Integer.parseInt(args[3]);
         double rate = Double.parseDouble(args[4]);
@@ -30,6 +31,8 @@ public final class LoadGen {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
+        AtomicLong limited = new AtomicLong();
+        AtomicLong withRetryAfter = new AtomicLong();
         AtomicLong sequence = new AtomicLong();
         Semaphore inFlight = new Semaphore(rate > 0 ? 4096 : concurrency);
         long start = System.nanoTime();
@@ -47,6 +50,7 @@ public final class LoadGen {
             sent++;
             String body = "{\"text\":\"Benchmark message " + sequence.incrementAndGet() + ": revenue EUR 1,200 on 2026-11-24.\"}";
             long t0 = System.nanoTime();
+            String token = tokens[(int) (sent % tokens.length)];
             http.sendAsync(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token)
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
@@ -55,6 +59,10 @@ public final class LoadGen {
                     accepted.incrementAndGet();
                 } else {
                     refused.incrementAndGet();
+                    if (failure == null && response.statusCode() == 429) {
+                        limited.incrementAndGet();
+                        withRetryAfter.addAndGet(response.headers().firstValue("Retry-After").isPresent() ? 1 : 0);
+                    }
                 }
                 inFlight.release();
             });
@@ -62,8 +70,9 @@ public final class LoadGen {
         inFlight.acquire(rate > 0 ? 4096 : concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
         Latencies l = Latencies.of(latencies);
-        System.out.printf(Locale.ROOT, "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"seconds\":%.3f,\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f}%n",
-                sent, accepted.get(), refused.get(), seconds, accepted.get() / seconds, l.p50(), l.p99(), l.max());
+        System.out.printf(Locale.ROOT, "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"
+                        + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f}%n",
+                sent, accepted.get(), refused.get(), limited.get(), withRetryAfter.get(), seconds, accepted.get() / seconds, l.p50(), l.p99(), l.max());
         System.exit(0);
     }
 }

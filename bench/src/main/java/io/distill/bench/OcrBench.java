@@ -1,7 +1,7 @@
 package io.distill.bench;
 
 import io.distill.testinfra.Fixtures;
-import io.distill.worker.formats.pdf.Ocr;
+import io.distill.worker.formats.ocr.Ocr;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.rendering.ImageType;

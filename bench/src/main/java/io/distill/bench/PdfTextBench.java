@@ -1,8 +1,9 @@
 package io.distill.bench;
 
 import io.distill.worker.formats.ExtractionLimits;
+import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.Source;
-import io.distill.worker.formats.pdf.Ocr;
+import io.distill.worker.formats.ocr.Ocr;
 import io.distill.worker.formats.pdf.PdfExtractor;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -65,10 +66,7 @@ public final class PdfTextBench {
     public static Result run(int documents, int pagesPerDocument, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("pdf-bench-");
         try {
-            List<Path> corpus = new ArrayList<>();
-            for (int d = 0; d < documents; d++) {
-                corpus.add(generate(dir.resolve("doc-" + d + ".pdf"), d, pagesPerDocument));
-            }
+            List<Path> corpus = generateCorpus(dir, documents, pagesPerDocument);
             PdfExtractor extractor = new PdfExtractor(new Ocr(null));
             ExtractionLimits limits = new TextOnlyLimits();
             plain(corpus);
@@ -86,6 +84,20 @@ public final class PdfTextBench {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The generated corpus: {@code documents} text PDFs of {@code pagesPerDocument} A4 pages, ~40 lines a page. */
+    public static List<Path> generateCorpus(Path dir, int documents, int pagesPerDocument) throws Exception {
+        List<Path> corpus = new ArrayList<>();
+        for (int d = 0; d < documents; d++) {
+            corpus.add(generate(dir.resolve("doc-" + d + ".pdf"), d, pagesPerDocument));
+        }
+        return corpus;
+    }
+
+    /** Characters of text Distill's TEXT_EXTRACT finds in one file of the given format (OCR off). */
+    public static int distillChars(FormatRegistry formats, String format, Path file) throws Exception {
+        return formats.forFormat(format).extract(Source.ofFile(file), new TextOnlyLimits()).text().length();
     }
 
     private static double plain(List<Path> corpus) throws Exception {
@@ -148,6 +160,10 @@ public final class PdfTextBench {
         public int maxStepEntityBytes() { return 1_000_000; }
         public int maxStepNesting() { return 32; }
         public int maxMimeParts() { return 500; }
+        public int maxAttachments() { return 20; }
+        public long maxAttachmentBytes() { return 25L << 20; }
+        public int maxNestingDepth() { return 3; }
+        public long maxImagePixels() { return 60_000_000; }
         public boolean ocrEnabled() { return false; }
         public Duration ocrPageTimeout() { return Duration.ofSeconds(60); }
     }

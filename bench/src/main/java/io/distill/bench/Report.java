@@ -26,6 +26,8 @@ final class Report {
 
     private final List<Figure> figures = new ArrayList<>();
     private final Map<String, Object> context = new LinkedHashMap<>();
+    /** Hottest methods per profiled phase and service (JDK Flight Recorder). */
+    private final Map<String, List<String>> profiles = new LinkedHashMap<>();
 
     void add(Figure figure) {
         figures.add(figure);
@@ -35,6 +37,10 @@ final class Report {
 
     void context(String key, Object value) {
         context.put(key, value);
+    }
+
+    void profile(String title, List<String> hottest) {
+        profiles.put(title, List.copyOf(hottest));
     }
 
     List<Figure> figures() {
@@ -55,6 +61,14 @@ final class Report {
                     Double.isNaN(f.ratio()) ? "" : String.format(Locale.ROOT, "%.2f", f.ratio()),
                     f.goal(), f.met() == null ? "" : f.met() ? "yes" : "**no**", f.note()));
         }
+        if (!profiles.isEmpty()) {
+            md.append("\n### Profiles (JDK Flight Recorder, share of CPU samples by top frame)\n");
+            profiles.forEach((title, lines) -> {
+                md.append("\n").append(title).append(":\n\n```\n");
+                lines.forEach(line -> md.append(line).append('\n'));
+                md.append("```\n");
+            });
+        }
         return md.toString();
     }
 
@@ -63,7 +77,7 @@ final class Report {
             Files.createDirectories(markdown.getParent());
         }
         Files.writeString(markdown, markdown());
-        Files.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("context", context, "figures", figures)));
+        Files.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("context", context, "figures", figures, "profiles", profiles)));
     }
 
     private static String number(double v) {

@@ -35,11 +35,12 @@ class KubernetesManifestsTest {
     static final Map<Service, List<String>> REQUIRED = Map.of(
             Service.API, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
                     "quarkus.datasource.password", "quarkus.flyway.username", "quarkus.flyway.password", "kafka.bootstrap.servers",
-                    "distill.auth.key-dir"),
+                    "distill.auth.key-dir", "distill.db.tenant-key", "quarkus.datasource.\"admin\".username",
+                    "quarkus.datasource.\"admin\".password"),
             Service.WORKER, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.username", "quarkus.datasource.password",
                     "kafka.bootstrap.servers", "distill.extraction.provider", "quarkus.langchain4j.openai.api-key"),
             Service.GATEWAY, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.username", "quarkus.datasource.password",
-                    "kafka.bootstrap.servers", "distill.auth.key-dir"));
+                    "kafka.bootstrap.servers", "distill.auth.key-dir", "distill.db.tenant-key"));
 
     static List<JsonNode> keda;
     static List<JsonNode> hpa;
@@ -101,9 +102,15 @@ class KubernetesManifestsTest {
                 assertEquals(service.httpPort(), port.path("containerPort").asInt(), name + " container port = quarkus.http.port");
                 Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
                         "readinessProbe", "/q/health/ready");
+                // where the service has a management interface, health lives there and not on the public port
+                String healthPort = service.managementPort() == null ? port.path("name").asText() : "management";
+                if (service.managementPort() != null) {
+                    assertEquals(service.managementPort().intValue(), container.at("/ports/1/containerPort").asInt(), name + " management port");
+                    assertEquals("management", container.at("/ports/1/name").asText(), name);
+                }
                 probes.forEach((probe, path) -> {
                     assertEquals(path, container.at("/" + probe + "/httpGet/path").asText(), name + " " + probe);
-                    assertEquals(port.path("name").asText(), container.at("/" + probe + "/httpGet/port").asText(), name + " " + probe + " port");
+                    assertEquals(healthPort, container.at("/" + probe + "/httpGet/port").asText(), name + " " + probe + " port");
                 });
                 assertFalse(container.at("/resources/requests/cpu").isMissingNode(), name + " cpu request");
                 assertFalse(container.at("/resources/requests/memory").isMissingNode(), name + " memory request");

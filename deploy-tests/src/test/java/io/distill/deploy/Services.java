@@ -61,6 +61,12 @@ final class Services {
             return Integer.parseInt(value("quarkus.http.port"));
         }
 
+        /** The management interface's port, or null where health and metrics stay on the public port. */
+        Integer managementPort() {
+            Setting enabled = settings().get("quarkus.management.enabled");
+            return enabled != null && "true".equals(enabled.value()) ? Integer.valueOf(value("quarkus.management.port")) : null;
+        }
+
         String image() {
             return value("quarkus.container-image.group") + "/" + value("quarkus.container-image.name");
         }

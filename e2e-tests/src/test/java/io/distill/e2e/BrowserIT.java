@@ -68,6 +68,13 @@ class BrowserIT {
                      .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")))) {
             Page page = browser.newPage();
+            // what the page does is evidence when a step fails
+            page.onConsoleMessage(message -> System.out.println("[browser console] " + message.type() + ": " + message.text()));
+            page.onResponse(response -> {
+                if (response.status() >= 400) {
+                    System.out.println("[browser] " + response.request().method() + " " + response.url() + " → " + response.status());
+                }
+            });
             page.setDefaultTimeout(60_000);
             // jobs take seconds here (the worker is slowed on purpose): wait for the page as a person would
             com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);

@@ -2,7 +2,6 @@ package io.distill.e2e;
 
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +50,8 @@ class ChaosIT {
         kafkaPort = Ports.free();
         controllerPort = Ports.free();
         kafka = ServiceProcess.kafka(kafkaDir, kafkaPort, controllerPort).awaitListening(WAIT);
-        stack = new Stack(pg, "127.0.0.1:" + kafkaPort).startApi();
+        // 500 submissions at once from one user: above the default burst, and the limit is not what this test is about
+        stack = new Stack(pg, "127.0.0.1:" + kafkaPort).startApi(Map.of("distill.rate-limit.burst", "1000"));
         steady = stack.startWorker("steady", Map.of("distill.extraction.offline.latency", "200ms"));
     }
 
@@ -70,7 +71,7 @@ class ChaosIT {
         ServiceProcess victim = stack.startWorker("victim", Map.of("distill.extraction.offline.latency", "1s"));
         String user = user("kill");
         List<UUID> jobs = submitConcurrently(user, 500);
-        Await.until(WAIT, "the victim holds jobs", () -> processingBy(user, "victim"), n -> n > 0);
+        await("the victim holds jobs").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> processingBy(user, "victim"), n -> n > 0);
         long inFlightAtKill = stack.count("select count(*) from extraction_jobs where user_id = ? and status <> 'completed'", user);
         long heldByVictim = processingBy(user, "victim");
         long killedAt = System.nanoTime();
@@ -119,12 +120,12 @@ class ChaosIT {
         List<UUID> jobs = submitConcurrently(user, 60);
         pg.stopServer();
         long down = System.nanoTime();
-        Await.until(WAIT, "API readiness down", () -> stack.api().readiness(), status -> status == 503);
+        await("API readiness down").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.api().readiness(), status -> status == 503);
         long readinessDownMs = (System.nanoTime() - down) / 1_000_000;
         Thread.sleep(3000);
         pg.startServer();
         long up = System.nanoTime();
-        Await.until(WAIT, "API readiness up", () -> stack.api().readiness(), status -> status == 200);
+        await("API readiness up").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.api().readiness(), status -> status == 200);
         long readinessUpMs = (System.nanoTime() - up) / 1_000_000;
         awaitAllCompleted(user, jobs.size());
         assertEquals(jobs.size(), stack.count("select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?", user));
@@ -138,24 +139,14 @@ class ChaosIT {
     void aWorkerPausedPastItsLeaseHasItsLateWriteRejected() throws Exception {
         ServiceProcess sleeper = stack.startWorker("sleeper", Map.of("distill.extraction.offline.latency", "8s"));
         String user = user("pause");
-        UUID held = null;
-        for (int i = 0; i < 60 && held == null; i++) {
-            stack.submit(user, "job " + i);
-            Thread.sleep(500);
-            var rows = stack.db.query("select id from extraction_jobs where user_id = ? and status = 'processing' "
-                    + "and lease_owner like 'sleeper%' limit 1", user);
-            held = rows.isEmpty() ? null : (UUID) rows.get(0).get("id");
-        }
-        assertTrue(held != null, "the sleeper took a job");
+        UUID held = submitUntilHeldBy(user, "sleeper", Duration.ofMillis(500));
         sleeper.signal("STOP");
         long paused = System.nanoTime();
         UUID job = held;
-        Await.until(WAIT, "the paused worker's job completed by another",
-                () -> stack.db.query("select status from extraction_jobs where id = ?", job).get(0).get("status"), "completed"::equals);
+        await("the paused worker's job completed by another").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.db.query("select status from extraction_jobs where id = ?", job).get(0).get("status"), "completed"::equals);
         long takeoverMs = (System.nanoTime() - paused) / 1_000_000;
         sleeper.signal("CONT");
-        Await.until(WAIT, "the resumed worker notices it lost the lease",
-                () -> uncheckedLog(sleeper), log -> log.contains("lease on job " + job + " is no longer held"));
+        await("the resumed worker notices it lost the lease").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> uncheckedLog(sleeper), log -> log.contains("lease on job " + job + " is no longer held"));
 
         assertEquals(1, stack.count("select count(*) from extraction_results where job_id = ?", job));
         String completedBy = (String) stack.db.query("select lease_owner from job_state_transitions where job_id = ? "
@@ -172,17 +163,9 @@ class ChaosIT {
     void sigtermDrainsTheJobsInFlightAfterReadinessGoesDown() throws Exception {
         ServiceProcess leaving = stack.startWorker("leaving", Map.of("distill.extraction.offline.latency", "3s"));
         String user = user("drain");
-        UUID held = null;
-        for (int i = 0; i < 60 && held == null; i++) {
-            stack.submit(user, "job " + i);
-            Thread.sleep(300);
-            var rows = stack.db.query("select id from extraction_jobs where user_id = ? and status = 'processing' "
-                    + "and lease_owner like 'leaving%' limit 1", user);
-            held = rows.isEmpty() ? null : (UUID) rows.get(0).get("id");
-        }
-        assertTrue(held != null, "the leaving worker took a job");
+        UUID held = submitUntilHeldBy(user, "leaving", Duration.ofMillis(300));
         leaving.signal("TERM");
-        int readiness = Await.until(Duration.ofSeconds(5), "readiness down on SIGTERM", leaving::readiness, s -> s == 503);
+        int readiness = await("readiness down on SIGTERM").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(leaving::readiness, s -> s == 503);
         assertEquals(503, readiness);
         assertTrue(leaving.awaitExit(Duration.ofSeconds(45)), "the worker exits after draining");
         UUID job = held;
@@ -193,6 +176,17 @@ class ChaosIT {
         assertTrue(completedBy.startsWith("leaving"), "finished by the draining worker itself, not " + completedBy);
         awaitAllCompleted(user, (int) stack.count("select count(*) from extraction_jobs where user_id = ?", user));
         System.out.println("[chaos] SIGTERM: readiness 503 first, in-flight job finished by the leaving worker, clean exit");
+    }
+
+    /** Submits one job per interval until the named worker holds one of them (its partitions decide), and returns that job. */
+    private static UUID submitUntilHeldBy(String user, String worker, Duration interval) {
+        java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+        return await("the " + worker + " worker took a job").atMost(Duration.ofSeconds(60)).pollInterval(interval).until(() -> {
+            stack.submit(user, "job " + submitted.getAndIncrement());
+            var rows = stack.db.query("select id from extraction_jobs where user_id = ? and status = ? and lease_owner like ? limit 1",
+                    user, io.distill.model.JobStatus.PROCESSING.dbValue(), worker + "%");
+            return rows.isEmpty() ? null : (UUID) rows.get(0).get("id");
+        }, java.util.Objects::nonNull);
     }
 
     private static List<UUID> submitConcurrently(String user, int n) throws Exception {
@@ -214,9 +208,7 @@ class ChaosIT {
     }
 
     private static void awaitAllCompleted(String user, int expected) {
-        Await.until(Duration.ofMinutes(3), expected + " jobs of " + user + " completed",
-                () -> stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'completed'", user),
-                n -> n == expected);
+        await(expected + " jobs of " + user + " completed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'completed'", user), n -> n == expected);
     }
 
     private static long processingBy(String user, String worker) {

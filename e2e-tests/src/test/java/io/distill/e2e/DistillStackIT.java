@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +126,15 @@ class DistillStackIT {
         files.put("note.eml", Fixtures.email());
         files.put("diary.html", Fixtures.html());
         files.put("notes.txt", "Site notes: crane inspected, rebar delayed.".getBytes());
+        // the formats read through Apache Tika and OCR, as real files (the worker's regression corpus)
+        java.nio.file.Path corpus = ServiceProcess.root().resolve("extraction-worker/src/test/resources/corpus");
+        for (String file : List.of("office/docx_word2010_various_tables_lists_footnotes.docx", "office/doc_word97_various_tables_lists_footnotes.doc",
+                "office/xlsx_excel_simple_sheets.xlsx", "office/xls_excel97_simple_sheets.xls", "office/pptx_various_tables_lists_notes.pptx",
+                "office/ppt_powerpoint97_various.ppt", "office/odt_libreoffice_odf13.odt", "office/ods_libreoffice_odf13.ods",
+                "office/rtf_word2010_czech_unicode_escapes.rtf", "office/epub_simple.epub", "email/outlook_msg_with_pdf_attachment.msg",
+                "image/ocr_printed_text_screenshot.png", "image/ocr_multipage_jpeg_compressed.tif")) {
+            files.put(java.nio.file.Path.of(file).getFileName().toString(), java.nio.file.Files.readAllBytes(corpus.resolve(file)));
+        }
         try (WsClient ws = WsClient.connect(gateway.url("/ws/progress?ticket=" + stack.wsTicket(user)).replace("http", "ws"))) {
             ws.send("{\"type\":\"subscribe\",\"all\":true}");
             assertEquals("subscribed", Json.mapper().readTree(ws.next(WAIT)).get("type").asText());
@@ -161,23 +170,20 @@ class DistillStackIT {
         ServiceProcess doomed = stack.startWorker("worker-doomed", Map.of("distill.extraction.offline.latency", "60s"));
         String user = "kill-" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            long held = 0;
-            for (int i = 0; i < 60 && held == 0; i++) {
-                stack.submit(user, "job " + i + " for whichever worker owns its partition");
-                Thread.sleep(1000);
-                held = stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'processing' "
-                        + "and lease_owner like 'worker-doomed%'", user);
-            }
-            assertTrue(held > 0, "the doomed worker took a job");
+            java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+            // one more job a second until one lands on the doomed worker's partitions
+            await("the doomed worker took a job").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                stack.submit(user, "job " + submitted.getAndIncrement() + " for whichever worker owns its partition");
+                return stack.count("select count(*) from extraction_jobs where user_id = ? and status = ? "
+                        + "and lease_owner like 'worker-doomed%'", user, JobStatus.PROCESSING.dbValue());
+            }, n -> n > 0);
         } finally {
             doomed.kill();
         }
         long orphaned = stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'processing'", user);
         assertTrue(orphaned > 0, "the kill left jobs in processing");
 
-        Await.until(WAIT, "every job of the killed worker completed by the survivor",
-                () -> stack.count("select count(*) from extraction_jobs where user_id = ? and status <> 'completed'", user),
-                n -> n == 0);
+        await("every job of the killed worker completed by the survivor").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.count("select count(*) from extraction_jobs where user_id = ? and status <> 'completed'", user), n -> n == 0);
         assertEquals(stack.count("select count(*) from extraction_jobs where user_id = ?", user),
                 stack.count("select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?", user),
                 "exactly one result per job");

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,18 +89,14 @@ class ObservabilityIT {
             String gatewayMetrics = metrics(gateway);
             assertTrue(gatewayMetrics.contains("distill_ws_events_sent_total"), gatewayMetrics);
             assertTrue(gatewayMetrics.contains("distill_ws_connections"), gatewayMetrics);
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            String apiMetrics = metrics(stack.api());
-            while (!apiMetrics.matches("(?s).*distill_jobs\\{status=\"completed\"} [1-9].*") && System.nanoTime() < until) {
-                Thread.sleep(500);
-                apiMetrics = metrics(stack.api());
-            }
-            assertTrue(apiMetrics.matches("(?s).*distill_jobs\\{status=\"completed\"} [1-9].*"), apiMetrics);
+            // the job-status gauge is refreshed every few seconds
+            await("the API's job gauge counts the completed job").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> metrics(stack.api()), m -> m.matches("(?s).*distill_jobs\\{status=\"completed\"} [1-9].*"));
         }
     }
 
     private static String metrics(ServiceProcess service) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.url("/q/metrics"))).build(),
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.managementUrl("/q/metrics"))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -11,6 +11,7 @@ import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The event schemas that docs/asyncapi.yaml publishes hold for what the worker really sends: every
  * progress event of a job that completes and of one that fails, read raw from Kafka.
  */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class EventSchemaTest {

@@ -8,10 +8,12 @@ import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,10 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every format through the worker (storage → LOAD → TEXT_EXTRACT → … → PERSIST) on real documents. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class FormatsTest {
@@ -172,7 +176,7 @@ class FormatsTest {
                 + "values (?, 'u1', 'upload', 'site.dxf', ?, ?, 'dxf', now())", id, url, size);
         long t0 = System.nanoTime();
         t.enqueue(id);
-        io.distill.testinfra.Await.until(java.time.Duration.ofSeconds(120), "large drawing done", () -> t.status(id), "completed"::equals);
+        org.awaitility.Awaitility.await("large drawing done").atMost(java.time.Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), "completed"::equals);
         String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r");
         JsonNode meta = Json.mapper().readTree(result).at("/document/metadata");
         assertEquals("meters", meta.get("units").asText());

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.distill.model.Json;
 import io.distill.model.files.LocalFileStorage;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * templates, and scripted faults, each ending in its documented state with the exact number of
  * HTTP requests the server saw (which is also what the job recorded in {@code llm_calls}).
  */
+@Tag("infra")
 @QuarkusTest
 @TestProfile(LlmExtractionTest.OpenAiProvider.class)
 @WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
@@ -53,7 +55,8 @@ class LlmExtractionTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("distill.extraction.provider", "openai",
-                    "quarkus.langchain4j.openai.timeout", "1s",
+                    // long enough for the first, cold call on a busy CI machine; the hanging stub waits longer
+                    "quarkus.langchain4j.openai.timeout", "3s",
                     "distill.retry.base-delay", "200ms",
                     "distill.retry.max-delay", "1s",
                     "distill.llm.daily-budget-usd", "5.00");
@@ -91,7 +94,7 @@ class LlmExtractionTest {
     }
 
     private void awaitTerminal(UUID id, String status) {
-        Await.until(LONG_WAIT, "job " + id + " " + status, () -> t.status(id), status::equals);
+        await("job " + id + " " + status).atMost(LONG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), status::equals);
     }
 
     @Test
@@ -249,7 +252,7 @@ class LlmExtractionTest {
     void aProviderThatHangsPastTheTimeoutIsRetriedThenFails() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 1);
-        OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report").withFixedDelay(4000)));
+        OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report").withFixedDelay(6000)));
         t.enqueue(id);
         awaitTerminal(id, "failed");
         Map<String, Object> job = job(id);
@@ -308,8 +311,97 @@ class LlmExtractionTest {
     }
 
     @Test
-    void aRefusalFailsAtOnce() {
-        assertFinalProviderError(completion(null, "stop", "I'm sorry, I can't help with that request."), "refusal");
+    void aRefusalFailsAtOnceAndItsTokensAreCounted() {
+        assertFinalProviderError("refuser", completion(null, "stop", "I'm sorry, I can't help with that request."), "refusal");
+        // the provider bills a refusal's tokens: 812 + 236
+        assertEquals(1048L, t.db.query("select tokens from llm_spend where user_id = 'refuser'").get(0).get("tokens"));
+        assertEquals(0, new BigDecimal("0").compareTo((BigDecimal) t.db.query("select reserved_usd from llm_spend where user_id = 'refuser'")
+                .get(0).get("reserved_usd")), "the reservation is released");
+    }
+
+    @Test
+    void aReasoningModelIsAskedWithMaxCompletionTokensAndNoTemperature() {
+        UUID project = insertProjectWithModel("rita", "o4-mini", 2000, 60_000);
+        UUID id = brokerJob("rita", project);
+        awaitTerminal(id, "completed");
+        JsonNode request = OpenAiStub.firstRequest(id);
+        assertEquals("o4-mini", request.get("model").asText());
+        assertEquals(2000, request.get("max_completion_tokens").asInt(), request.toString());
+        assertTrue(request.path("max_tokens").isMissingNode(), "no max_tokens for a reasoning model: " + request);
+        assertTrue(request.path("temperature").isMissingNode(), "no temperature for a reasoning model: " + request);
+        UUID other = brokerJob("rita", t.insertProject("rita", "broker-report"));
+        awaitTerminal(other, "completed");
+        JsonNode classic = OpenAiStub.firstRequest(other);
+        assertEquals(2000, classic.get("max_tokens").asInt(), classic.toString());
+        assertTrue(classic.has("temperature"), classic.toString());
+    }
+
+    @Test
+    void theTokenCapIsCheckedBeforeTheCall() {
+        UUID project = insertProjectWithModel("tina", "gpt-4o-mini", 50, 100);
+        UUID id = brokerJob("tina", project);
+        awaitTerminal(id, "failed");
+        Map<String, Object> job = job(id);
+        assertEquals("budget_error", job.get("error_code"));
+        assertTrue(job.get("error_message").toString().startsWith("token_cap:"), job.toString());
+        assertEquals(0, requests(id), "no call when the estimate alone is over the cap");
+    }
+
+    @Test
+    void concurrentJobsReserveTheBudgetSoTogetherTheyCannotSpendPastIt() {
+        // room for three jobs' reservations left today: each reserves its worst case, (668 + 4000) × 0.5 prompt tokens and
+        // 2 × 2000 answer tokens at $0.60/M = $0.0038, and really spends $0.00275 (2300 + 4000 tokens)
+        t.db.update("insert into llm_spend (user_id, day, cost_usd, tokens, calls) values ('greg', (now() at time zone 'utc')::date, 4.988, 1, 1)");
+        UUID project = t.insertProject("greg", "broker-report");
+        List<UUID> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            UUID id = t.insertProjectJob("greg", project, REPORT + "\n" + i, 0);
+            OpenAiStub.server().stubFor(forJob(id).willReturn(completion(OpenAiStub.resource("openai/broker-report.answer.json"), "stop",
+                    null, 2300, 4000).withFixedDelay(500)));
+            jobs.add(id);
+        }
+        jobs.forEach(t::enqueue);
+        jobs.forEach(id -> await("job " + id + " ended").atMost(LONG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), s -> s.equals("completed") || s.equals("failed")));
+        long completed = jobs.stream().filter(id -> t.status(id).equals("completed")).count();
+        long refused = jobs.stream().filter(id -> "budget_error".equals(job(id).get("error_code"))).count();
+        BigDecimal spent = (BigDecimal) t.db.query("select cost_usd from llm_spend where user_id = 'greg'").get(0).get("cost_usd");
+        System.out.printf("[budget] 12 concurrent jobs: %d completed, %d refused, spent $%s of $5.00%n", completed, refused, spent);
+        assertEquals(12, completed + refused);
+        // checked and not reserved, all twelve would have run: $0.033 against $0.012 left
+        assertTrue(completed >= 1 && completed <= 3, completed + " jobs got a reservation");
+        assertTrue(spent.compareTo(new BigDecimal("5.00")) <= 0, "spent $" + spent + " of a $5.00 budget");
+        jobs.stream().filter(id -> t.status(id).equals("failed")).forEach(id -> assertEquals(0, requests(id)));
+    }
+
+    @Test
+    void theDuplicateKeyIsComputedFromTypedValues() {
+        UUID project = t.insertProject("hana", "broker-report");
+        UUID first = t.insertProjectJob("hana", project, REPORT, 3);
+        OpenAiStub.server().stubFor(forJob(first).willReturn(answer("broker-report")));
+        t.enqueue(first);
+        awaitTerminal(first, "completed");
+        // the same instant written with an offset instead of Z, and the title in other case and spacing
+        String variant = OpenAiStub.resource("openai/broker-report.answer.json")
+                .replace("2026-03-04T07:15:00Z", "2026-03-04T08:15:00+01:00");
+        UUID second = t.insertProjectJob("hana", project, REPORT, 3);
+        OpenAiStub.server().stubFor(forJob(second).willReturn(completion(variant, "stop", null)));
+        t.enqueue(second);
+        awaitTerminal(second, "completed");
+        assertEquals(1, t.db.count("select count(*) from broker_reports where user_id = 'hana'"));
+        assertEquals(2, t.db.query("select seen_count from broker_reports where user_id = 'hana'").get(0).get("seen_count"));
+    }
+
+    /** The broker-report template with another model and token limits, stored as a project of the user. */
+    private UUID insertProjectWithModel(String user, String model, int maxTokens, int tokenCap) {
+        var template = io.distill.model.projects.Templates.get("broker-report");
+        var definition = new io.distill.model.projects.ProjectDefinition(template.description(), template.record(), template.schema(),
+                template.prompt(), new io.distill.model.projects.ProjectDefinition.ModelSettings(model, 0.0, maxTokens, tokenCap),
+                template.rules(), template.dedupeKey());
+        UUID id = UUID.randomUUID();
+        t.db.update("insert into projects (id, user_id, name, template) values (?, ?, ?, null)", id, user, model + "-" + id);
+        t.db.update("insert into project_versions (project_id, version, user_id, definition) values (?, 1, ?, ?::jsonb)", id, user,
+                Json.write(definition));
+        return id;
     }
 
     @Test
@@ -324,8 +416,12 @@ class LlmExtractionTest {
     }
 
     private void assertFinalProviderError(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        assertFinalProviderError("u1", response, kind);
+    }
+
+    private void assertFinalProviderError(String user, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
+        UUID project = t.insertProject(user, "broker-report");
+        UUID id = t.insertProjectJob(user, project, REPORT, 3);
         OpenAiStub.server().stubFor(forJob(id).willReturn(response));
         t.enqueue(id);
         awaitTerminal(id, "failed");
@@ -347,7 +443,7 @@ class LlmExtractionTest {
         awaitTerminal(id, "failed");
         Map<String, Object> job = job(id);
         assertEquals("budget_error", job.get("error_code"));
-        assertTrue(job.get("error_message").toString().startsWith("daily_budget: the daily LLM budget of $5.00 is spent"), job.toString());
+        assertTrue(job.get("error_message").toString().startsWith("daily_budget: the daily LLM budget of $5.00 cannot cover this job"), job.toString());
         assertEquals(0, requests(id));
     }
 }

@@ -65,6 +65,11 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
     }
 
     static ResponseDefinitionBuilder completion(String content, String finishReason, String refusal) {
+        return completion(content, finishReason, refusal, 812, 236);
+    }
+
+    /** A chat.completion that reports the given token usage. */
+    static ResponseDefinitionBuilder completion(String content, String finishReason, String refusal, int promptTokens, int completionTokens) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("id", "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
                 .put("object", "chat.completion").put("created", 1_764_000_000L).put("model", "gpt-4o-mini-2024-07-18")
@@ -76,7 +81,8 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
         } else {
             message.putNull("content").put("refusal", refusal);
         }
-        body.putObject("usage").put("prompt_tokens", 812).put("completion_tokens", 236).put("total_tokens", 1048);
+        body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(Json.write(body));
     }
 

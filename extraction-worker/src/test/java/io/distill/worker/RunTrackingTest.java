@@ -4,20 +4,23 @@ import io.distill.model.Json;
 import io.distill.model.RunEvent;
 import io.distill.model.RunStatus;
 import io.distill.model.Topics;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The sweeper keeps run counters and ends a run with its last job. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class RunTrackingTest {
@@ -40,10 +43,8 @@ class RunTrackingTest {
             t.enqueue(job);
         }
 
-        Map<String, Object> ended = Await.until(WorkerTests.WAIT, "run " + run + " ended",
-                () -> t.db.query("select status, processed, extracted, inserted, finished_at is not null as finished "
-                        + "from extraction_runs where id = ?", run).get(0),
-                row -> !"running".equals(row.get("status")));
+        Map<String, Object> ended = await("run " + run + " ended").atMost(WorkerTests.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> t.db.query("select status, processed, extracted, inserted, finished_at is not null as finished "
+                        + "from extraction_runs where id = ?", run).get(0), row -> !"running".equals(row.get("status")));
         assertEquals("failed", ended.get("status"), "one job failed validation");
         assertEquals(3, ended.get("processed"));
         assertEquals(2, ended.get("extracted"));

@@ -4,7 +4,6 @@ import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Topics;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.KafkaProbe;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /** What the worker tests do to the real database and broker: insert jobs as the API would, and watch them. */
 final class WorkerTests {
@@ -57,7 +58,7 @@ final class WorkerTests {
     }
 
     void awaitStatus(UUID id, String status) {
-        Await.until(WAIT, "job " + id + " " + status, () -> status(id), status::equals);
+        await("job " + id + " " + status).atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> status(id), status::equals);
     }
 
     List<String> history(UUID id) {

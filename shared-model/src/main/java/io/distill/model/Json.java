@@ -20,7 +20,19 @@ public final class Json {
             .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+    /** For caller-supplied JSON inside other fields (an upload's options): one value, bounded nesting. */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = new ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(64).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .reader();
+
     private Json() {
+    }
+
+    public static com.fasterxml.jackson.databind.ObjectReader strictReader() {
+        return STRICT;
     }
 
     public static ObjectMapper mapper() {

@@ -13,13 +13,19 @@ public final class ProgressRule {
     }
 
     /**
-     * Whether {@code next} may follow {@code last} (null: nothing sent yet): it must be newer and
-     * must not move progress backwards.
+     * What a viewer that last saw {@code last} (null: nothing yet) is shown of {@code next}: nothing
+     * (null) when it is not newer, else {@code next} with its progress raised to what was shown.
+     * A newer event is never dropped for its progress: a cancel or a failure carries the progress
+     * stored in the job row, which may be behind the stage events already streamed, and its status
+     * must still arrive.
      */
-    public static boolean mayFollow(ProgressEvent last, ProgressEvent next) {
+    public static ProgressEvent follow(ProgressEvent last, ProgressEvent next) {
         if (last == null) {
-            return true;
+            return next;
         }
-        return next.seq() > last.seq() && next.progress() >= last.progress();
+        if (next.seq() <= last.seq()) {
+            return null;
+        }
+        return next.progress() >= last.progress() ? next : next.withProgress(last.progress());
     }
 }

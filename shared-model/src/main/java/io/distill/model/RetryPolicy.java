@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What happens after a failed attempt: another attempt later (exponential backoff with full
+ * What happens after a failed attempt: another attempt later (exponential backoff with equal
  * jitter, bounded by {@code max_retries}) or a terminal failure. Validation errors are final.
  */
 public record RetryPolicy(Duration baseDelay, Duration maxDelay) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JobRulesTest {
@@ -43,11 +44,14 @@ class JobRulesTest {
         ProgressEvent at50 = event(3, 50);
         assertEquals(100, event(1, 250).progress());
         assertEquals(0, event(1, -5).progress());
-        assertTrue(ProgressRule.mayFollow(null, at50));
-        assertTrue(ProgressRule.mayFollow(at50, event(4, 50)));
-        assertFalse(ProgressRule.mayFollow(at50, event(4, 40)), "backwards progress");
-        assertFalse(ProgressRule.mayFollow(at50, event(3, 60)), "same sequence twice");
-        assertFalse(ProgressRule.mayFollow(at50, event(2, 60)), "older sequence");
+        assertEquals(at50, ProgressRule.follow(null, at50));
+        assertEquals(60, ProgressRule.follow(at50, event(4, 60)).progress());
+        assertNull(ProgressRule.follow(at50, event(3, 60)), "same sequence twice");
+        assertNull(ProgressRule.follow(at50, event(2, 60)), "older sequence");
+        ProgressEvent cancelled = ProgressEvent.of(at50.jobId(), "u", Stage.LLM_EXTRACT, JobStatus.CANCELLED, 20, 4);
+        ProgressEvent shown = ProgressRule.follow(at50, cancelled);
+        assertEquals(JobStatus.CANCELLED, shown.status(), "a newer status is never dropped for its progress");
+        assertEquals(50, shown.progress(), "its progress is raised to what was shown");
     }
 
     @Test

@@ -65,6 +65,20 @@ public final class Fixtures {
         }
     }
 
+    /** Opens without a password but sets "no copy": viewers restrict copying, extractors read it. */
+    public static byte[] noCopyPdf() throws Exception {
+        try (PDDocument pdf = new PDDocument()) {
+            page(pdf, "Court notice", "Hearing on 14 December 2026 at 10:00", "");
+            AccessPermission permissions = new AccessPermission();
+            permissions.setCanExtractContent(false);
+            permissions.setCanExtractForAccessibility(false);
+            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-only", "", permissions);
+            policy.setEncryptionKeyLength(128);
+            pdf.protect(policy);
+            return save(pdf);
+        }
+    }
+
     private static void page(PDDocument pdf, String... lines) throws Exception {
         PDPage page = new PDPage(PDRectangle.A4);
         pdf.addPage(page);

@@ -47,6 +47,9 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
                 cfg.put("quarkus.datasource.reactive.url", pg.reactiveUrl());
                 cfg.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
                 cfg.put("distill.test.jdbc-url", pg.jdbcUrl());
+                cfg.put("quarkus.datasource.\"admin\".username", LocalPostgres.ADMIN_ROLE);
+                cfg.put("quarkus.datasource.\"admin\".password", LocalPostgres.ADMIN_ROLE);
+                cfg.put("distill.db.tenant-key", LocalPostgres.TENANT_KEY);
             }
             // a key pair for the services' token verification (and the API's local issuer)
             TokenForge forge = new TokenForge();

@@ -21,6 +21,10 @@ public final class LocalPostgres implements AutoCloseable {
      * BYPASSRLS (password = name). The migrations grant it what the API needs.
      */
     public static final String APP_ROLE = "distill_api";
+    /** The role of admin operations (runs, outbox relay, accounts): its own login, admitted by row security (password = name). */
+    public static final String ADMIN_ROLE = "distill_admin";
+    /** The tenant key of every test database: row security admits a user's rows only with its proof. */
+    public static final String TENANT_KEY = "test-tenant-key-" + java.util.UUID.randomUUID().toString().replace("-", "");
 
     private final Path dir;
     private final int port;
@@ -47,7 +51,8 @@ public final class LocalPostgres implements AutoCloseable {
                 "-E", "UTF8", "--no-locale", "--no-sync");
         pg.startServer();
         pg.run(bin + "/psql", "-h", "127.0.0.1", "-p", String.valueOf(pg.port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
-                "create role " + APP_ROLE + " login password '" + APP_ROLE + "'");
+                "create role " + APP_ROLE + " login password '" + APP_ROLE + "'; create role " + ADMIN_ROLE
+                        + " login password '" + ADMIN_ROLE + "'");
         Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
         return pg;
     }

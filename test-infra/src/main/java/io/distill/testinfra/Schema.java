@@ -11,7 +11,8 @@ public final class Schema {
         Flyway.configure()
                 .dataSource(jdbcUrl, "postgres", "postgres")
                 .locations("classpath:db/migration")
-                .placeholders(java.util.Map.of("app_role", LocalPostgres.APP_ROLE))
+                .placeholders(java.util.Map.of("app_role", LocalPostgres.APP_ROLE, "admin_role", LocalPostgres.ADMIN_ROLE,
+                        "tenant_key", LocalPostgres.TENANT_KEY))
                 .load()
                 .migrate();
     }

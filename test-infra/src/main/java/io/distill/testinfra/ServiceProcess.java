@@ -16,42 +16,60 @@ import java.util.Map;
 public final class ServiceProcess implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("distill.root", ".."));
 
+    /** The repository's root directory (the build sets {@code distill.root}; a module's directory is one below). */
+    public static Path root() {
+        return ROOT;
+    }
+
+    /** Services whose health, metrics and OpenAPI live on the management port, not the public one. */
+    private static final List<String> WITH_MANAGEMENT_PORT = List.of("api-service", "ws-gateway");
+
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
+    public static final String DEFAULT_HEAP = "384m";
+
     public static ServiceProcess start(String module, String name, int port, Map<String, String> properties) throws IOException {
+        return start(module, name, port, properties, DEFAULT_HEAP);
+    }
+
+    public static ServiceProcess start(String module, String name, int port, Map<String, String> properties, String heap) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-Dquarkus.http.port=" + port));
+        int managementPort = WITH_MANAGEMENT_PORT.contains(module) ? Ports.free() : port;
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        return launch(name, port, command);
+        return launch(name, port, managementPort, command);
     }
 
     /** A Kafka broker (KRaft) in its own JVM, from this test's classpath, so it can be stopped and restarted. */
     public static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
-        return launch("kafka", port, List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        return launch("kafka", port, port, List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.distill.testinfra.KraftBroker", dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort)));
     }
 
-    private static ServiceProcess launch(String name, int port, List<String> command) throws IOException {
+    private static ServiceProcess launch(String name, int port, int managementPort, List<String> command) throws IOException {
         Path logDir = Path.of(System.getProperty("distill.log-dir", ROOT.resolve("e2e-tests/target/e2e-logs").toString()));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new ServiceProcess(name, port, process, log);
+        return new ServiceProcess(name, port, managementPort, process, log);
     }
 
     public ServiceProcess awaitReady(Duration timeout) throws Exception {
@@ -62,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready"))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return this;
@@ -94,7 +112,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** HTTP status of the readiness probe, or -1 when nothing answers. */
     public int readiness() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready")))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;
@@ -138,6 +156,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Health, metrics and OpenAPI: the management port where the service has one, else the public port. */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
     }
 
     /** SIGKILL: no shutdown hook, no goodbye to Kafka or PostgreSQL. */

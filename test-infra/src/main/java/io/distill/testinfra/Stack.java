@@ -72,18 +72,37 @@ public final class Stack implements AutoCloseable {
     }
 
     public Stack startApi(Map<String, String> extra) throws Exception {
+        api = track(ServiceProcess.start("api-service", "api", Ports.free(), apiProps(extra))).awaitReady(WAIT);
+        return this;
+    }
+
+    /** Another API replica on the same database, keys and broker (with its own settings on top), e.g. to share a limit. */
+    public ServiceProcess startApiReplica(String name, Map<String, String> extra) throws Exception {
+        return track(ServiceProcess.start("api-service", name, Ports.free(), apiProps(extra))).awaitReady(WAIT);
+    }
+
+    private Map<String, String> apiProps(Map<String, String> extra) {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
-        props.putAll(extra);
         props.put("quarkus.flyway.username", "postgres");
         props.put("quarkus.flyway.password", "postgres");
         props.put("distill.auth.key-dir", keyDir.toString());
         props.put("distill.auth.open-registration", "true");
-        api = track(ServiceProcess.start("api-service", "api", Ports.free(), props)).awaitReady(WAIT);
-        return this;
+        // every e2e user signs up from 127.0.0.1
+        props.put("distill.auth.throttle.registrations-per-address", "100000");
+        props.put("distill.auth.throttle.failures-per-address", "100000");
+        props.put("quarkus.datasource.\"admin\".username", LocalPostgres.ADMIN_ROLE);
+        props.put("quarkus.datasource.\"admin\".password", LocalPostgres.ADMIN_ROLE);
+        props.putAll(extra);
+        return props;
     }
 
     public ServiceProcess api() {
         return api;
+    }
+
+    /** Where the API keeps the local issuer's key pair (a test may sign tokens with it: {@link TokenForge#at}). */
+    public Path keyDir() {
+        return keyDir;
     }
 
     /** A worker named {@code name} (its lease owner prefix), with short leases and sweeps so tests recover quickly. */
@@ -105,9 +124,14 @@ public final class Stack implements AutoCloseable {
     }
 
     public ServiceProcess startGateway(int port) throws Exception {
+        return startGateway(port, ServiceProcess.DEFAULT_HEAP);
+    }
+
+    /** A gateway with its own heap size (many connections need more). */
+    public ServiceProcess startGateway(int port, String heap) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
         props.put("distill.auth.key-dir", keyDir.toString());
-        return track(ServiceProcess.start("ws-gateway", "gateway", port, props)).awaitReady(WAIT);
+        return track(ServiceProcess.start("ws-gateway", "gateway", port, props, heap)).awaitReady(WAIT);
     }
 
     /** Signs the user up and in through the API's local issuer (once) and returns the access token. */
@@ -198,6 +222,7 @@ public final class Stack implements AutoCloseable {
 
     private Map<String, String> common(String dbUser) {
         Map<String, String> props = new HashMap<>(storage);
+        props.put("distill.db.tenant-key", LocalPostgres.TENANT_KEY);
         props.putAll(Map.of(
                 "kafka.bootstrap.servers", kafka,
                 "quarkus.datasource.reactive.url", pg.reactiveUrl(),

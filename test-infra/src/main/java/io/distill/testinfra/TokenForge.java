@@ -77,7 +77,12 @@ public final class TokenForge {
     }
 
     public String expired(String user, String audience) {
-        return sign(claims(user, ISSUER, audience, List.of("user"), -600), keys, AlgorithmIdentifiers.RSA_USING_SHA256);
+        return expiredSecondsAgo(user, audience, 600);
+    }
+
+    /** A token whose expiry passed {@code seconds} ago: refused once that is more than the allowed clock skew. */
+    public String expiredSecondsAgo(String user, String audience, int seconds) {
+        return sign(claims(user, ISSUER, audience, List.of("user"), -seconds), keys, AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     public String wrongIssuer(String user, String audience) {

@@ -23,9 +23,11 @@ public class JobSnapshots {
             + " order by created_at desc limit $2";
 
     private final Pool pool;
+    private final Tenancy tenancy;
 
-    public JobSnapshots(Pool pool) {
+    public JobSnapshots(Pool pool, @org.eclipse.microprofile.config.inject.ConfigProperty(name = Tenancy.KEY_SETTING) String tenantKey) {
         this.pool = pool;
+        this.tenancy = new Tenancy(tenantKey);
     }
 
     /** The job's state, or null when it does not exist or is not this user's (indistinguishable on purpose). */
@@ -39,9 +41,9 @@ public class JobSnapshots {
                 .map(rows -> rows.stream().map(JobSnapshots::toEvent).toList());
     }
 
-    /** Runs the query under row-level security, as the user. */
+    /** Runs the query under row-level security, as the user (with the proof only a holder of the tenant key can make). */
     private Uni<RowSet<Row>> asUser(String userId, String sql, Tuple params) {
-        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT).execute(Tuple.of(userId, "off"))
+        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT).execute(Tuple.of(userId, tenancy.proof(userId)))
                 .chain(() -> conn.preparedQuery(sql).execute(params)));
     }
 

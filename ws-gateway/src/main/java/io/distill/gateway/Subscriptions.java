@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +23,8 @@ public class Subscriptions {
     static final int RECENT_JOBS = 50;
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
+    /** Open viewers by user: an event goes to its user's connections only, never a scan of all of them. */
+    private final Map<String, Set<Viewer>> byUser = new ConcurrentHashMap<>();
     private final JobSnapshots snapshots;
     private final OpenConnections connections;
 
@@ -37,12 +40,21 @@ public class Subscriptions {
     void open(WebSocketConnection connection, String user) {
         // the injected connection is a session-scoped proxy; events are sent from Kafka's threads,
         // outside any session, so keep the connection object itself
-        connections.findByConnectionId(connection.id())
-                .ifPresent(open -> viewers.put(open.id(), new Viewer(open, user, metrics)));
+        connections.findByConnectionId(connection.id()).ifPresent(open -> {
+            Viewer viewer = new Viewer(open, user, metrics);
+            viewers.put(open.id(), viewer);
+            byUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(viewer);
+        });
     }
 
     void close(WebSocketConnection connection) {
-        viewers.remove(connection.id());
+        Viewer viewer = viewers.remove(connection.id());
+        if (viewer != null) {
+            byUser.computeIfPresent(viewer.userId(), (user, set) -> {
+                set.remove(viewer);
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     Uni<Void> handle(WebSocketConnection connection, String text) {
@@ -53,6 +65,9 @@ public class Subscriptions {
         ClientMessage message;
         try {
             message = Json.read(text, ClientMessage.class);
+            if (message == null || message.type() == null) {
+                throw new IllegalArgumentException("not a message object");
+            }
         } catch (IllegalArgumentException e) {
             viewer.send(ServerMessage.error("malformed message: expected JSON like {\"type\":\"subscribe\",\"jobId\":\"…\"}"));
             return Uni.createFrom().voidItem();
@@ -81,7 +96,10 @@ public class Subscriptions {
             viewer.unfollow(jobId);
             return Uni.createFrom().voidItem();
         }
-        viewer.follow(jobId);
+        if (!viewer.follow(jobId)) {
+            viewer.send(ServerMessage.error("a connection follows at most " + Viewer.MAX_JOBS + " jobs; subscribe to all instead"));
+            return Uni.createFrom().voidItem();
+        }
         if (message.lastSeq() != null) {
             viewer.seen(jobId, message.lastSeq());
         }
@@ -96,11 +114,14 @@ public class Subscriptions {
         }).replaceWithVoid();
     }
 
-    /** Called for every event on the topic; each viewer decides whether it is for them. */
+    /** Called for every event on the topic: offered to the connections of the event's user only. */
     void dispatch(ProgressEvent event) {
         metrics.received();
-        for (Viewer viewer : viewers.values()) {
-            viewer.offer(event);
+        Set<Viewer> watching = byUser.get(event.userId());
+        if (watching != null) {
+            for (Viewer viewer : watching) {
+                viewer.offer(event);
+            }
         }
     }
 

@@ -26,12 +26,22 @@ final class Viewer {
     private final WebSocketConnection connection;
     private final String userId;
     private final Set<UUID> jobs = new HashSet<>();
-    private final Map<UUID, ProgressEvent> lastSent = new HashMap<>();
+    /** What was last sent per job, for the monotonicity check: bounded, the least recently used job forgotten first. */
+    private final Map<UUID, ProgressEvent> lastSent = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, ProgressEvent> eldest) {
+            return size() > MAX_REMEMBERED;
+        }
+    };
     private boolean allJobs;
     private boolean dropped;
     private final AtomicInteger pendingSends = new AtomicInteger();
 
     static final int MAX_PENDING_SENDS = 256;
+    /** Jobs one connection may follow one by one (beyond that: subscribe to all). */
+    static final int MAX_JOBS = 1_000;
+    /** Jobs whose last event a connection remembers. */
+    static final int MAX_REMEMBERED = 1_000;
     static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "slow consumer: reconnect with your last sequences");
 
     private final GatewayMetrics metrics;
@@ -46,14 +56,21 @@ final class Viewer {
         return userId;
     }
 
-    synchronized void follow(UUID jobId) {
+    /** Follows one more job; false when the connection already follows {@link #MAX_JOBS}. */
+    synchronized boolean follow(UUID jobId) {
+        if (jobs.size() >= MAX_JOBS && !jobs.contains(jobId)) {
+            return false;
+        }
         jobs.add(jobId);
+        return true;
     }
 
     /** A reconnecting client already has everything up to {@code seq} of this job. */
     synchronized void seen(UUID jobId, long seq) {
-        lastSent.merge(jobId, ProgressEvent.of(jobId, userId, Stage.QUEUED, JobStatus.PENDING, 0, seq),
-                (current, resumed) -> current.seq() >= resumed.seq() ? current : resumed);
+        ProgressEvent current = lastSent.get(jobId);
+        if (current == null || current.seq() < seq) {
+            lastSent.put(jobId, ProgressEvent.of(jobId, userId, Stage.QUEUED, JobStatus.PENDING, 0, seq));
+        }
     }
 
     synchronized void unfollow(UUID jobId) {
@@ -70,8 +87,9 @@ final class Viewer {
     }
 
     /** Sends the event if it is this user's, subscribed, and newer than what was sent for that job. */
-    synchronized void offer(ProgressEvent event) {
-        if (!wants(event) || !ProgressRule.mayFollow(lastSent.get(event.jobId()), event)) {
+    synchronized void offer(ProgressEvent newer) {
+        ProgressEvent event = wants(newer) ? ProgressRule.follow(lastSent.get(newer.jobId()), newer) : null;
+        if (event == null) {
             return;
         }
         if (dropped) {

@@ -14,6 +14,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** 1,000 authenticated WebSocket clients on one gateway: each gets all of its own events, in order, and nothing else. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
 class ManyClientsTest {

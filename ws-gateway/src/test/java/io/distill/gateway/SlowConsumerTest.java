@@ -14,6 +14,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A client that stops reading is closed once its sends pile up; the others keep getting everything. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(value = InfraResource.class, initArgs = @ResourceArg(name = "migrate", value = "true"))
 class SlowConsumerTest {

@@ -2,7 +2,6 @@ package io.distill.api.auth;
 
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -33,7 +32,8 @@ public class SigningKeys {
 
     private final PrivateKey privateKey;
 
-    public SigningKeys(@ConfigProperty(name = "distill.auth.key-dir") Path dir) {
+    public SigningKeys(AuthSettings settings) {
+        Path dir = settings.keyDir();
         try {
             if (!Files.exists(dir.resolve(PRIVATE_KEY))) {
                 generate(dir);

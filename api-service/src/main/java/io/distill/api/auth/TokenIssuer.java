@@ -24,13 +24,11 @@ public class TokenIssuer {
     private final Duration ticketLifetime;
 
     public TokenIssuer(SigningKeys keys,
-                       @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
-                       @ConfigProperty(name = "distill.auth.token-lifetime") Duration accessLifetime,
-                       @ConfigProperty(name = "distill.auth.ws-ticket-lifetime") Duration ticketLifetime) {
+                       @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer, AuthSettings settings) {
         this.keys = keys;
         this.issuer = issuer;
-        this.accessLifetime = accessLifetime;
-        this.ticketLifetime = ticketLifetime;
+        this.accessLifetime = settings.tokenLifetime();
+        this.ticketLifetime = settings.wsTicketLifetime();
     }
 
     public record IssuedToken(String token, long expiresIn) {

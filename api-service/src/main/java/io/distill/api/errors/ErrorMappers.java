@@ -17,10 +17,33 @@ import java.util.stream.Collectors;
 
 /** Turns bad input into a 4xx with a reason, never a bare status or a stack trace. */
 public class ErrorMappers {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         return error(Response.Status.BAD_REQUEST, "malformed_json", e.getOriginalMessage());
+    }
+
+    /** Wrong types, unknown fields, trailing content: named here, not left to the framework's bodiless 400. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unparseableJson(com.fasterxml.jackson.core.JsonParseException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response uninstantiableJson(com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+        return malformedJson(e);
+    }
+
+    /** A multipart body whose structure is broken (a raw line break in a header, a missing boundary). */
+    @ServerExceptionMapper
+    public Response malformedMultipart(org.jboss.resteasy.reactive.server.core.multipart.MultipartParser.MalformedMessageException e) {
+        return error(Response.Status.BAD_REQUEST, "bad_request", "the multipart body is malformed");
     }
 
     @ServerExceptionMapper
@@ -54,6 +77,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response invalidProject(io.distill.model.projects.InvalidProjectException e) {
+        // the problems name the user's own definition: as much detail as they need, nothing of ours
         return error(Response.Status.BAD_REQUEST, "invalid_project", e.getMessage());
     }
 
@@ -76,6 +100,38 @@ public class ErrorMappers {
         }
         String code = status.getReasonPhrase().toLowerCase().replace(' ', '_');
         return error(status, code, e.getMessage());
+    }
+
+    /**
+     * PostgreSQL refused a value (SQLSTATE class 22: data exception, or 54: a program limit): the
+     * input is at fault, so 400; a busy or restarting database is 503 with Retry-After.
+     */
+    @ServerExceptionMapper
+    public Response database(io.vertx.pgclient.PgException e) {
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        if (state.startsWith("22") || state.startsWith("54")) {
+            return error(Response.Status.BAD_REQUEST, "invalid_input", "the database refused a value: " + e.getErrorMessage());
+        }
+        return unavailable("database", e);
+    }
+
+    @ServerExceptionMapper
+    public Response poolUnavailable(io.vertx.sqlclient.ClosedConnectionException e) {
+        return unavailable("database", e);
+    }
+
+    /** Anything else is a bug: 500 with a reference to the one log line that has the details. */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+        LOG.errorf(e, "unexpected failure (reference %s)", reference);
+        return error(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "unexpected failure; reference " + reference);
+    }
+
+    private static Response unavailable(String what, Exception e) {
+        LOG.warnf("%s unavailable: %s", what, e.toString());
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).header("Retry-After", 5)
+                .entity(new ApiError("unavailable", "the " + what + " is not available right now; try again shortly")).build();
     }
 
     private static Response challenge(String reason) {

@@ -1,6 +1,6 @@
 package io.distill.api.errors;
 
-/** Whether a database failure is a unique-key violation (SQLSTATE 23505), however the client wrapped it. */
+/** Whether a database failure is a unique-key violation (SQLSTATE 23505), however it was wrapped. */
 public final class UniqueViolation {
     private static final String SQLSTATE = "23505";
 
@@ -9,9 +9,7 @@ public final class UniqueViolation {
 
     public static boolean in(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            // Hibernate Reactive converts the driver's error; the plain reactive client does not
-            if (t instanceof org.hibernate.JDBCException jdbc && SQLSTATE.equals(jdbc.getSQLState())
-                    || t instanceof io.vertx.pgclient.PgException pg && SQLSTATE.equals(pg.getSqlState())) {
+            if (t instanceof io.vertx.pgclient.PgException pg && SQLSTATE.equals(pg.getSqlState())) {
                 return true;
             }
         }

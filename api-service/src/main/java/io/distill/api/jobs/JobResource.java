@@ -55,14 +55,14 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request,
                                 @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 characters");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255
+                || io.distill.model.input.UntrustedInput.problemWith(idempotencyKey) != null)) {
+            throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 characters of text");
         }
         String userId = user.id();
         return rateLimit.hit(userId).chain(() -> jobs.submitMessage(userId, request, idempotencyKey)).map(submission -> {
-            JobEntity job = submission.job();
-            URI location = URI.create("/api/jobs/" + job.id);
-            return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location)
+            URI location = URI.create("/api/jobs/" + submission.id());
+            return Response.accepted(new SubmittedJob(submission.id(), submission.status(), location.toString())).location(location)
                     .header("Idempotent-Replayed", submission.replayed() ? "true" : null).build();
         });
     }
@@ -93,7 +93,7 @@ public class JobResource {
             if (job == null) {
                 throw new NotFoundException("no job " + id);
             }
-            return JobView.of(job);
+            return job;
         });
     }
 

@@ -1,43 +1,52 @@
 package io.distill.api.jobs;
 
-import io.distill.api.outbox.OutboxEntry;
-import io.distill.api.outbox.OutboxRelay;
 import io.distill.api.budget.DailyBudget;
+import io.distill.api.errors.UniqueViolation;
+import io.distill.api.outbox.OutboxRelay;
 import io.distill.api.projects.ProjectService;
-import io.distill.model.JobMessage;
+import io.distill.api.tenancy.Tenants;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
-import io.distill.model.Topics;
-import io.distill.api.tenancy.Tenant;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
+import io.distill.model.jobs.JobTransitions;
 import io.smallrye.mutiny.Uni;
-import io.distill.api.errors.UniqueViolation;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Creates and reads jobs. A submission writes the job row and its outbox message in one
- * transaction, so a job can never exist without a message that will reach the workers.
+ * Creates and reads jobs. A submission is one transaction: the job row (bound to its project's
+ * current version in the same statement) and its outbox message, so a job can never exist without
+ * a message that will reach the workers. The budget verdict and the rate limit come from memory in
+ * the common case (see {@link DailyBudget}, {@link io.distill.api.ratelimit.SubmissionRateLimit}).
  */
 @ApplicationScoped
 public class JobService {
+    private static final String BY_KEY = "select id, status, request_hash from extraction_jobs where user_id = $1 and idempotency_key = $2";
+    private static final String ONE = "select * from extraction_jobs where id = $1 and user_id = $2";
+
     private final OutboxRelay relay;
+    private final Tenants tenants;
     private final ProjectService projects;
     private final DailyBudget budget;
     private final int defaultMaxRetries;
 
-    public JobService(OutboxRelay relay, ProjectService projects, DailyBudget budget,
+    public JobService(OutboxRelay relay, Tenants tenants, ProjectService projects, DailyBudget budget,
                       @ConfigProperty(name = "distill.jobs.default-max-retries") int defaultMaxRetries) {
         this.relay = relay;
+        this.tenants = tenants;
         this.projects = projects;
         this.budget = budget;
         this.defaultMaxRetries = defaultMaxRetries;
@@ -47,26 +56,24 @@ public class JobService {
     public record Upload(String filename, String fileUrl, long size, String format) {
     }
 
-    /**
-     * Checks what a submission names before anything is written: the user's daily LLM budget, and
-     * the project (an id or a template name), bound to its current version.
-     */
-    public Uni<ProjectService.Binding> admit(String userId, String project) {
-        return budget.check(userId).chain(() -> projects.resolve(userId, project));
-    }
-
-    public Uni<JobEntity> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options,
-                                       ProjectService.Binding project) {
-        JobEntity job = newJob(userId, "upload", metadata, options, null, project);
-        job.filename = upload.filename();
-        job.fileUrl = upload.fileUrl();
-        job.fileSize = upload.size();
-        job.format = upload.format();
-        return persistWithMessage(job);
+    /** What a new job is made of, whichever way it came in. */
+    private record NewJob(UUID id, String userId, String sourceKind, Upload upload, String format, String text,
+                          Map<String, Object> metadata, Map<String, Object> options, int maxRetries, Instant createdAt,
+                          String idempotencyKey, String requestHash, String project) {
     }
 
     /** The job a submission created, or the earlier one it repeated (same Idempotency-Key, same body). */
-    public record Submission(JobEntity job, boolean replayed) {
+    public record Submission(UUID id, String status, boolean replayed) {
+    }
+
+    /** Refuses work while the user's daily LLM budget is spent (429), before anything is stored. */
+    public Uni<Void> admit(String userId) {
+        return budget.check(userId);
+    }
+
+    public Uni<Submission> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options,
+                                        String project) {
+        return create(newJob(userId, "upload", upload, upload.format(), null, metadata, options, null, null, null, project));
     }
 
     /**
@@ -76,95 +83,97 @@ public class JobService {
      */
     public Uni<Submission> submitMessage(String userId, SubmitMessageRequest request, String idempotencyKey) {
         String hash = Json.canonicalHash(request);
-        if (idempotencyKey == null) {
-            return admit(userId, request.project()).chain(project -> create(userId, request, null, hash, project))
-                    .map(job -> new Submission(job, false));
-        }
-        return findByKey(userId, idempotencyKey).chain(existing -> existing != null
-                ? Uni.createFrom().item(replay(existing, hash))
-                : admit(userId, request.project()).chain(project -> create(userId, request, idempotencyKey, hash, project))
-                        .map(job -> new Submission(job, false))
-                        .onFailure(UniqueViolation::in)
-                        .recoverWithUni(() -> findByKey(userId, idempotencyKey).map(raced -> replay(raced, hash))));
+        return create(newJob(userId, "message", null, "text", request.text(), request.metadata(), request.options(),
+                request.maxRetries(), idempotencyKey, hash, request.project()));
     }
 
-    private static Submission replay(JobEntity existing, String hash) {
-        if (!existing.requestHash.equals(hash)) {
-            throw new ClientErrorException("Idempotency-Key was already used with a different request body", Response.Status.CONFLICT);
-        }
-        return new Submission(existing, true);
-    }
-
-    private Uni<JobEntity> findByKey(String userId, String key) {
-        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult());
-    }
-
-    private Uni<JobEntity> create(String userId, SubmitMessageRequest request, String idempotencyKey, String hash,
-                                  ProjectService.Binding project) {
-        JobEntity job = newJob(userId, "message", request.metadata(), request.options(), request.maxRetries(), project);
-        job.idempotencyKey = idempotencyKey;
-        job.requestHash = hash;
-        job.format = "text";
-        job.sourceText = request.text();
-        return persistWithMessage(job);
-    }
-
-    private JobEntity newJob(String userId, String sourceKind, Map<String, Object> metadata, Map<String, Object> options,
-                             Integer maxRetries, ProjectService.Binding project) {
-        JobEntity job = new JobEntity();
-        if (project != null) {
-            job.projectId = project.projectId();
-            job.projectVersion = project.version();
-        }
-        job.id = UUID.randomUUID();
-        job.userId = userId;
-        job.sourceKind = sourceKind;
-        job.metadata = metadata == null ? Map.of() : metadata;
-        job.options = options == null ? Map.of() : options;
-        job.status = JobStatus.PENDING.dbValue();
-        job.maxRetries = maxRetries == null ? defaultMaxRetries : maxRetries;
+    private NewJob newJob(String userId, String sourceKind, Upload upload, String format, String text, Map<String, Object> metadata,
+                          Map<String, Object> options, Integer maxRetries, String idempotencyKey, String hash, String project) {
         // PostgreSQL keeps microseconds; the cursor must round-trip exactly
-        job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return job;
+        return new NewJob(UUID.randomUUID(), userId, sourceKind, upload, format, text, metadata == null ? Map.of() : metadata,
+                options == null ? Map.of() : options, maxRetries == null ? defaultMaxRetries : maxRetries,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash, project);
     }
 
-    /** The job row and its message to the workers, in one transaction. */
-    private Uni<JobEntity> persistWithMessage(JobEntity job) {
-        OutboxEntry message = OutboxEntry.of(Topics.JOBS, job.id.toString(), Json.write(JobMessage.of(job.id, job.userId)));
-        return Tenant.user(job.userId).panacheTransaction(() -> job.persist().chain(message::persist))
-                .replaceWith(job)
-                .invoke(relay::wake);
+    private Uni<Submission> create(NewJob job) {
+        return budget.check(job.userId())
+                .chain(() -> tenants.transaction(job.userId(), conn -> projectOf(conn, job)
+                        .chain(projectId -> insert(conn, job, projectId))))
+                .onFailure(UniqueViolation::in).recoverWithUni(() -> replayed(job))
+                .invoke(submission -> {
+                    if (!submission.replayed()) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    /** The project the job names, as an id (a template's project is made on first use); null for none. */
+    private Uni<UUID> projectOf(SqlConnection conn, NewJob job) {
+        return projects.bind(conn, job.userId(), job.project());
+    }
+
+    private Uni<Submission> insert(SqlConnection conn, NewJob job, UUID projectId) {
+        JobTransitions.NewJob row = new JobTransitions.NewJob(job.id(), job.userId(), job.sourceKind(),
+                job.upload() == null ? null : job.upload().filename(), job.upload() == null ? null : job.upload().fileUrl(),
+                job.upload() == null ? null : job.upload().size(), job.format(), job.text(), new JsonObject(job.metadata()),
+                new JsonObject(job.options()), job.maxRetries(), job.createdAt(), job.idempotencyKey(), job.requestHash(), projectId);
+        return JobTransitions.submit(conn, row).chain(inserted -> {
+            if (inserted) {
+                return Uni.createFrom().item(new Submission(job.id(), JobStatus.PENDING.dbValue(), false));
+            }
+            return job.idempotencyKey() == null ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
+                    : replayedIn(conn, job);
+        });
+    }
+
+    /** The earlier job of the same key: the same job when the body is the same, else 409. */
+    private Uni<Submission> replayed(NewJob job) {
+        return tenants.transaction(job.userId(), conn -> replayedIn(conn, job));
+    }
+
+    private Uni<Submission> replayedIn(SqlConnection conn, NewJob job) {
+        return conn.preparedQuery(BY_KEY).execute(Tuple.of(job.userId(), job.idempotencyKey())).map(rows -> {
+            RowIterator<Row> found = rows.iterator();
+            if (!found.hasNext()) {
+                // the key is free but the project is not the user's
+                throw new jakarta.ws.rs.NotFoundException("no project " + job.project());
+            }
+            Row earlier = found.next();
+            if (!job.requestHash().equals(earlier.getString("request_hash"))) {
+                throw new ClientErrorException("Idempotency-Key was already used with a different request body", Response.Status.CONFLICT);
+            }
+            return new Submission(earlier.getUUID("id"), earlier.getString("status"), true);
+        });
     }
 
     /** The job if it exists and belongs to the user; null otherwise (callers answer 404 either way). */
-    public Uni<JobEntity> find(String userId, UUID id) {
-        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find("id = ?1 and userId = ?2", id, userId).firstResult());
+    public Uni<JobView> find(String userId, UUID id) {
+        return tenants.transaction(userId, conn -> conn.preparedQuery(ONE)
+                .execute(Tuple.of(id, userId))).map(rows -> rows.iterator().hasNext() ? JobView.of(rows.iterator().next()) : null);
     }
+
+    /** Newest first, keyset-paginated on (created_at, id); summary columns only. */
+    private static final String LIST = "select " + JobSummary.COLUMNS + " from extraction_jobs"
+            + " where user_id = $1 and ($2::text is null or status = $2)"
+            + " and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid))"
+            + " order by created_at desc, id desc limit $5";
 
     public Uni<JobPage> list(String userId, JobStatus status, int limit, PageCursor after) {
-        StringBuilder query = new StringBuilder("userId = :user");
-        Parameters params = Parameters.with("user", userId);
-        if (status != null) {
-            query.append(" and status = :status");
-            params.and("status", status.dbValue());
-        }
-        if (after != null) {
-            query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-            params.and("at", after.createdAt()).and("id", after.id());
-        }
-        Sort newestFirst = Sort.descending("createdAt", "id");
-        return Tenant.user(userId).panacheTransaction(() -> JobEntity.<JobEntity>find(query.toString(), newestFirst, params)
-                .range(0, limit).list()).map(jobs -> page(jobs, limit));
+        Tuple params = Tuple.tuple().addValue(userId).addValue(status == null ? null : status.dbValue())
+                .addValue(after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC))
+                .addValue(after == null ? null : after.id()).addValue(limit + 1);
+        return tenants.transaction(userId, conn -> conn.preparedQuery(LIST).execute(params))
+                .map(rows -> page(rows.stream().map(JobSummary::of).toList(), limit));
     }
 
-    private static JobPage page(List<JobEntity> jobs, int limit) {
+    private static JobPage page(List<JobSummary> jobs, int limit) {
         boolean more = jobs.size() > limit;
-        List<JobEntity> shown = more ? jobs.subList(0, limit) : jobs;
+        List<JobSummary> shown = more ? jobs.subList(0, limit) : jobs;
         String next = null;
         if (more) {
-            JobEntity last = shown.get(shown.size() - 1);
-            next = new PageCursor(last.createdAt, last.id).encode();
+            JobSummary last = shown.get(shown.size() - 1);
+            next = new PageCursor(last.createdAt(), last.id()).encode();
         }
-        return new JobPage(shown.stream().map(JobView::of).toList(), next);
+        return new JobPage(shown, next);
     }
 }

@@ -1,6 +1,5 @@
 package io.distill.api.jobs;
 
-import io.distill.api.tenancy.Tenant;
 import io.distill.model.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +22,7 @@ public class JobStatusMetrics {
     private final Pool pool;
     private final Map<JobStatus, AtomicLong> counts = new EnumMap<>(JobStatus.class);
 
-    public JobStatusMetrics(Pool pool, MeterRegistry registry) {
+    public JobStatusMetrics(@io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool, MeterRegistry registry) {
         this.pool = pool;
         for (JobStatus status : JobStatus.values()) {
             AtomicLong count = new AtomicLong();
@@ -35,7 +34,7 @@ public class JobStatusMetrics {
 
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return Tenant.admin("metrics").transaction(pool, conn -> conn.query(COUNT).execute()).invoke(rows -> {
+        return pool.query(COUNT).execute().invoke(rows -> {
             counts.values().forEach(c -> c.set(0));
             rows.forEach(r -> counts.get(JobStatus.fromDb(r.getString("status"))).set(r.getLong("n")));
         }).replaceWithVoid().onFailure().recoverWithNull();

@@ -1,6 +1,7 @@
 package io.distill.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vertx.mutiny.sqlclient.Row;
 
 import java.time.Instant;
 import java.util.Map;
@@ -35,10 +36,24 @@ public record JobView(
     public record JobError(String code, String message) {
     }
 
-    static JobView of(JobEntity job) {
-        JobError error = job.errorCode == null ? null : new JobError(job.errorCode, job.errorMessage);
-        return new JobView(job.id, job.status, job.progress, job.currentStage, job.eventSeq, job.sourceKind,
-                job.filename, job.format, job.metadata, job.projectId, job.projectVersion, job.llmCalls, job.result, error, job.retryCount, job.maxRetries,
-                job.nextRetryAt, job.stageTimings, job.createdAt, job.startedAt, job.completedAt, job.updatedAt);
+    static JobView of(Row row) {
+        String errorCode = row.getString("error_code");
+        JobError error = errorCode == null ? null : new JobError(errorCode, row.getString("error_message"));
+        return new JobView(row.getUUID("id"), row.getString("status"), row.getInteger("progress"), row.getString("current_stage"),
+                row.getLong("event_seq"), row.getString("source_kind"), row.getString("filename"), row.getString("format"),
+                map(row, "metadata"), row.getUUID("project_id"), row.getInteger("project_version"), row.getInteger("llm_calls"),
+                map(row, "result"), error, row.getInteger("retry_count"), row.getInteger("max_retries"), instant(row, "next_retry_at"),
+                map(row, "stage_timings"), instant(row, "created_at"), instant(row, "started_at"), instant(row, "completed_at"),
+                instant(row, "updated_at"));
+    }
+
+    private static Map<String, Object> map(Row row, String column) {
+        io.vertx.core.json.JsonObject json = row.getJsonObject(column);
+        return json == null ? null : json.getMap();
+    }
+
+    private static Instant instant(Row row, String column) {
+        var value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 }

@@ -1,5 +1,7 @@
 package io.distill.api.jobs;
 
+import io.distill.api.validation.CleanJson;
+import io.distill.api.validation.CleanText;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -11,11 +13,13 @@ import java.util.Map;
 public record SubmitMessageRequest(
         @NotBlank(message = "is required and must not be blank")
         @Size(max = 1_000_000, message = "must be at most 1,000,000 characters")
+        @CleanText
         String text,
-        Map<String, Object> metadata,
-        Map<String, Object> options,
+        @CleanJson Map<String, Object> metadata,
+        @CleanJson Map<String, Object> options,
         @Min(value = 0, message = "must be at least 0") @Max(value = 10, message = "must be at most 10")
         Integer maxRetries,
         /* a project id, or a built-in template name (news-event, broker-report, drawing, generic) */
+        @Size(max = 120, message = "must be at most 120 characters") @CleanText
         String project) {
 }

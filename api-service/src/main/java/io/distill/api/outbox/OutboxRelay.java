@@ -1,10 +1,12 @@
 package io.distill.api.outbox;
 
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -16,15 +18,19 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Moves outbox rows to Kafka. A batch is deleted inside a transaction that commits only after Kafka
- * has acknowledged every record, so a crash or a Kafka outage leaves the rows for the next pass
+ * Moves outbox rows to Kafka on its own rhythm: a wake (after a commit that wrote rows) starts a
+ * pass {@code distill.outbox.linger} later unless one is pending, so a burst of submissions goes
+ * out as a few batches of up to {@code distill.outbox.batch-size}; a full batch is followed at once
+ * by the next. A batch is deleted inside a transaction that commits only after Kafka has
+ * acknowledged every record, so a crash or a Kafka outage leaves the rows for the next pass
  * (at-least-once; consumers tolerate duplicates). {@code SKIP LOCKED} lets several API replicas
- * relay side by side. Woken right after each submission commits, and polled as a safety net.
+ * relay side by side; a poll every {@code distill.outbox.poll-interval} is the safety net.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -36,27 +42,35 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
     private final int batchSize;
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final long lingerMillis;
+    /** A pass is scheduled or running: wakes meanwhile are covered by it (or by the one it chains). */
+    private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
 
-    public OutboxRelay(Pool pool,
+    public OutboxRelay(@ReactiveDataSource("admin") Pool pool,
                        @Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> emitter,
-                       @ConfigProperty(name = "distill.outbox.batch-size") int batchSize) {
+                       Vertx vertx,
+                       @ConfigProperty(name = "distill.outbox.batch-size") int batchSize,
+                       @ConfigProperty(name = "distill.outbox.linger") Duration linger) {
         this.pool = pool;
         this.emitter = emitter;
+        this.vertx = vertx;
         this.batchSize = batchSize;
+        this.lingerMillis = Math.max(1, linger.toMillis());
     }
 
-    /** Asks for a relay pass; passes never overlap within this process. */
+    /** Asks for a pass soon; passes never overlap within this process. */
     public void wake() {
         wanted.set(true);
-        if (running.compareAndSet(false, true)) {
-            pass();
+        if (busy.compareAndSet(false, true)) {
+            vertx.setTimer(lingerMillis, ignored -> pass());
         }
     }
 
-    @Scheduled(every = "${distill.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${distill.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
     }
@@ -65,19 +79,19 @@ public class OutboxRelay {
         wanted.set(false);
         relayBatch().subscribe().with(this::afterPass, failure -> {
             LOG.warnf("outbox relay pass failed, rows stay for the next pass: %s", failure.toString());
-            running.set(false);
+            busy.set(false);
         });
     }
 
     private void afterPass(int relayed) {
-        if (relayed >= batchSize || wanted.get()) {
-            pass();
+        if (relayed >= batchSize) {
+            pass(); // more are waiting: no linger
             return;
         }
-        running.set(false);
-        // a wake() between the check above and the reset must not be lost
-        if (wanted.get() && running.compareAndSet(false, true)) {
-            pass();
+        busy.set(false);
+        // a wake() between the last claim and the reset must not be lost
+        if (wanted.get() && busy.compareAndSet(false, true)) {
+            vertx.setTimer(lingerMillis, ignored -> pass());
         }
     }
 

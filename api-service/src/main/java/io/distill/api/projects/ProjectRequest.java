@@ -1,5 +1,6 @@
 package io.distill.api.projects;
 
+import io.distill.api.validation.CleanText;
 import io.distill.model.projects.ProjectDefinition;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -9,7 +10,7 @@ import jakarta.validation.constraints.Size;
  * (the definition then replaces the template's, and the template is recorded as its origin).
  */
 public record ProjectRequest(
-        @NotBlank(message = "is required") @Size(max = 120, message = "must be at most 120 characters") String name,
-        String template,
+        @NotBlank(message = "is required") @Size(max = 120, message = "must be at most 120 characters") @CleanText String name,
+        @Size(max = 120, message = "must be at most 120 characters") @CleanText String template,
         ProjectDefinition definition) {
 }

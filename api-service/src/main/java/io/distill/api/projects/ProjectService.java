@@ -1,13 +1,14 @@
 package io.distill.api.projects;
 
-import io.distill.api.tenancy.Tenant;
+import io.distill.api.tenancy.Tenants;
 import io.distill.model.Json;
+import io.distill.model.input.UntrustedInput;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.distill.model.projects.ProjectDefinition;
 import io.distill.model.projects.RecordValidator;
 import io.distill.model.projects.Templates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -42,25 +43,28 @@ public class ProjectService {
             where id = $1 and user_id = $2 and deleted_at is null returning current_version""";
     private static final String DELETE = """
             update projects set deleted_at = now() where id = $1 and user_id = $2 and deleted_at is null""";
-    private static final String FIND_BY_TEMPLATE = """
-            select id, current_version from projects where user_id = $1 and name = $2 and deleted_at is null""";
+    /** The user's project made from a template (named after it), made on first use in one statement. */
+    private static final String FIND_OR_CREATE_FROM_TEMPLATE = """
+            with created as (
+                insert into projects (id, user_id, name, template) values ($1, $2, $3, $3)
+                on conflict (user_id, name) where deleted_at is null do nothing
+                returning id)
+            select id, true as created from created
+            union all
+            select id, false from projects where user_id = $2 and name = $3 and deleted_at is null
+            limit 1""";
 
-    /** The project and version a job runs with. */
-    public record Binding(UUID projectId, int version) {
-    }
+    private final Tenants tenants;
 
-    private final Pool pool;
-
-    public ProjectService(Pool pool) {
-        this.pool = pool;
+    public ProjectService(Tenants tenants) {
+        this.tenants = tenants;
     }
 
     public Uni<ProjectView> create(String userId, ProjectRequest request) {
         ProjectDefinition definition = definitionOf(request);
-        RecordValidator.compile(definition);
         UUID id = UUID.randomUUID();
-        return Tenant.user(userId).transaction(pool, conn -> insert(conn, id, userId, request.name(), request.template(), definition)
-                        .chain(() -> findIn(conn, userId, id, null)))
+        return compiled(definition).chain(() -> tenants.transaction(userId, conn -> insert(conn, id, userId, request.name(), request.template(), definition)
+                        .chain(() -> findIn(conn, userId, id, null))))
                 .onFailure(UniqueViolation::in).transform(e -> new ClientErrorException(
                         "a project named '" + request.name() + "' already exists", Response.Status.CONFLICT));
     }
@@ -69,8 +73,7 @@ public class ProjectService {
         if (definition == null) {
             throw new BadRequestException("a definition is required");
         }
-        RecordValidator.compile(definition);
-        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(BUMP).execute(Tuple.of(id, userId)).chain(rows -> {
+        return compiled(definition).chain(() -> tenants.transaction(userId, conn -> conn.preparedQuery(BUMP).execute(Tuple.of(id, userId)).chain(rows -> {
             RowIterator<Row> bumped = rows.iterator();
             if (!bumped.hasNext()) {
                 throw new NotFoundException("no project " + id);
@@ -78,20 +81,33 @@ public class ProjectService {
             int version = bumped.next().getInteger("current_version");
             return conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(id, version, userId, json(definition)))
                     .chain(() -> findIn(conn, userId, id, version));
-        }));
+        })));
+    }
+
+    /**
+     * Compiles the definition on a worker thread (schema checks and rules take milliseconds, never
+     * the event loop's); fails with {@link io.distill.model.projects.InvalidProjectException} naming every problem.
+     */
+    private static Uni<Void> compiled(ProjectDefinition definition) {
+        String unclean = UntrustedInput.problemWithTree(Json.mapper().valueToTree(definition));
+        if (unclean != null) {
+            throw new BadRequestException("the definition " + unclean);
+        }
+        return Uni.createFrom().item(() -> RecordValidator.compile(definition))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
     }
 
     public Uni<ProjectView> find(String userId, UUID id, Integer version) {
-        return Tenant.user(userId).transaction(pool, conn -> findIn(conn, userId, id, version));
+        return tenants.transaction(userId, conn -> findIn(conn, userId, id, version));
     }
 
     public Uni<List<ProjectView>> list(String userId) {
-        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(SELECT + " and v.version = p.current_version order by p.name")
+        return tenants.transaction(userId, conn -> conn.preparedQuery(SELECT + " and v.version = p.current_version order by p.name")
                 .execute(Tuple.of(userId)).map(rows -> rows.stream().map(ProjectService::view).toList()));
     }
 
     public Uni<Void> delete(String userId, UUID id) {
-        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(DELETE).execute(Tuple.of(id, userId)).map(rows -> {
+        return tenants.transaction(userId, conn -> conn.preparedQuery(DELETE).execute(Tuple.of(id, userId)).map(rows -> {
             if (rows.rowCount() == 0) {
                 throw new NotFoundException("no project " + id);
             }
@@ -100,34 +116,41 @@ public class ProjectService {
     }
 
     /**
-     * What a submission's {@code project} names: one of the user's projects by id (its current
-     * version), or a built-in template by name, which becomes the user's project of that name on
-     * first use. Null when the submission names none.
+     * The project a submission names, inside the submission's transaction: a project id as given
+     * (the job insert binds it to its current version, or finds none), or a built-in template name,
+     * which becomes the user's project of that name on first use. Null when the submission names none.
      */
-    public Uni<Binding> resolve(String userId, String reference) {
+    public Uni<UUID> bind(SqlConnection conn, String userId, String reference) {
         if (reference == null || reference.isBlank()) {
             return Uni.createFrom().nullItem();
         }
         UUID id = parseId(reference);
         if (id != null) {
-            return find(userId, id, null).map(view -> new Binding(view.id(), view.version()));
+            return Uni.createFrom().item(id);
         }
         if (!Templates.exists(reference)) {
             throw new BadRequestException("project must be a project id or one of the templates " + Templates.NAMES);
         }
-        return Tenant.user(userId).transaction(pool, conn -> conn.preparedQuery(FIND_BY_TEMPLATE).execute(Tuple.of(userId, reference))
-                        .chain(rows -> {
-                            RowIterator<Row> found = rows.iterator();
-                            if (found.hasNext()) {
-                                Row r = found.next();
-                                return Uni.createFrom().item(new Binding(r.getUUID("id"), r.getInteger("current_version")));
-                            }
-                            UUID created = UUID.randomUUID();
-                            return insert(conn, created, userId, reference, reference, Templates.get(reference))
-                                    .replaceWith(new Binding(created, 1));
-                        }))
-                // two first submissions at once: the loser reads the winner's project
-                .onFailure(UniqueViolation::in).recoverWithUni(() -> resolve(userId, reference));
+        return templateProject(conn, userId, reference, true);
+    }
+
+    private static Uni<UUID> templateProject(SqlConnection conn, String userId, String template, boolean retry) {
+        UUID fresh = UUID.randomUUID();
+        return conn.preparedQuery(FIND_OR_CREATE_FROM_TEMPLATE).execute(Tuple.of(fresh, userId, template)).chain(rows -> {
+            RowIterator<Row> found = rows.iterator();
+            if (!found.hasNext()) {
+                // created concurrently by another submission, after this statement's snapshot: look again
+                if (retry) {
+                    return templateProject(conn, userId, template, false);
+                }
+                throw new IllegalStateException("the project of template " + template + " could not be found or made");
+            }
+            Row row = found.next();
+            UUID id = row.getUUID("id");
+            return row.getBoolean("created")
+                    ? conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(id, 1, userId, json(Templates.get(template)))).replaceWith(id)
+                    : Uni.createFrom().item(id);
+        });
     }
 
     private static ProjectDefinition definitionOf(ProjectRequest request) {

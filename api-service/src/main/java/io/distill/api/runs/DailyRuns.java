@@ -1,6 +1,6 @@
 package io.distill.api.runs;
 
-import io.distill.api.tenancy.Tenant;
+import io.distill.model.jobs.JobTransitions;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -30,14 +30,12 @@ public class DailyRuns {
     private static final String CLAIM_DAY = """
             insert into processing_locks (name, owner, expires_at) values ($1, 'api', now() + interval '2 days')
             on conflict (name) do nothing returning name""";
-    private static final String USERS_WITH_STALE_JOBS = """
-            select distinct user_id from extraction_jobs where status = 'pending' and created_at < $1""";
 
     private final Pool pool;
     private final RunService runs;
     private final Duration minAge;
 
-    public DailyRuns(Pool pool, RunService runs, @ConfigProperty(name = "distill.runs.daily-min-age") Duration minAge) {
+    public DailyRuns(@io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool, RunService runs, @ConfigProperty(name = "distill.runs.daily-min-age") Duration minAge) {
         this.pool = pool;
         this.runs = runs;
         this.minAge = minAge;
@@ -55,9 +53,7 @@ public class DailyRuns {
             if (claimed.rowCount() == 0) {
                 return Uni.createFrom().item(0);
             }
-            return Tenant.admin(SYSTEM).transaction(pool, conn -> conn.preparedQuery(USERS_WITH_STALE_JOBS)
-                            .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC))))
-                    .map(rows -> rows.stream().map(r -> r.getString("user_id")).toList())
+            return JobTransitions.usersWithStalePendingJobs(pool, cutoff)
                     .chain(users -> Multi.createFrom().iterable(users)
                             .onItem().transformToUniAndConcatenate(user ->
                                     runs.start(SYSTEM, "scheduled", new RunScope(user, List.of("pending"), null, cutoff, null)))

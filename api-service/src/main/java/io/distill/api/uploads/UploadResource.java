@@ -5,6 +5,7 @@ import io.distill.api.jobs.JobService;
 import io.distill.api.jobs.SubmittedJob;
 import io.distill.api.ratelimit.SubmissionRateLimit;
 import io.distill.model.Json;
+import io.distill.model.input.UntrustedInput;
 import io.distill.model.files.DocumentFormat;
 import io.distill.model.files.FileStorage;
 import io.distill.model.files.FormatDetector;
@@ -69,12 +70,19 @@ public class UploadResource {
             throw new ClientErrorException("the file is " + file.size() + " bytes; uploads are limited to " + maxBytes,
                     Response.Status.REQUEST_ENTITY_TOO_LARGE);
         }
+        for (Map.Entry<String, String> field : Map.of("recordId", nn(recordId), "fieldId", nn(fieldId), "attachmentId", nn(attachmentId),
+                "project", nn(project)).entrySet()) {
+            String problem = field.getValue().length() > 255 ? "must be at most 255 characters" : UntrustedInput.problemWith(field.getValue());
+            if (problem != null) {
+                throw new BadRequestException(field.getKey() + " " + problem);
+            }
+        }
         Map<String, Object> parsedOptions = parseOptions(options);
         DocumentFormat format = FormatDetector.detect(file.fileName(), head(file));
         String userId = user.id();
         return rateLimit.hit(userId)
-                .chain(() -> jobs.admit(userId, project))
-                .chain(binding -> {
+                .chain(() -> jobs.admit(userId))
+                .chain(() -> {
                     String url = store(file, format);
                     Map<String, Object> metadata = new java.util.LinkedHashMap<>();
                     putIfPresent(metadata, "recordId", recordId);
@@ -82,11 +90,11 @@ public class UploadResource {
                     putIfPresent(metadata, "attachmentId", attachmentId);
                     metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
                     return jobs.submitUpload(userId, new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
-                            metadata, parsedOptions, binding);
+                            metadata, parsedOptions, project);
                 })
                 .map(job -> {
-                    URI location = URI.create("/api/jobs/" + job.id);
-                    return Response.accepted(new SubmittedJob(job.id, job.status, location.toString())).location(location).build();
+                    URI location = URI.create("/api/jobs/" + job.id());
+                    return Response.accepted(new SubmittedJob(job.id(), job.status(), location.toString())).location(location).build();
                 });
     }
 
@@ -100,10 +108,16 @@ public class UploadResource {
 
     private String store(FileUpload file, DocumentFormat format) {
         try {
-            return storage.store(file.uploadedFile(), format.extensions().get(0));
+            // the stored name keeps the upload's own extension (.doc and .docx are one format, two containers)
+            String extension = FormatDetector.extension(file.fileName());
+            return storage.store(file.uploadedFile(), format.extensions().contains(extension) ? extension : format.extensions().get(0));
         } catch (IOException e) {
             throw new UncheckedIOException("storing the upload failed", e);
         }
+    }
+
+    private static String nn(String value) {
+        return value == null ? "" : value;
     }
 
     @SuppressWarnings("unchecked")
@@ -111,15 +125,23 @@ public class UploadResource {
         if (options == null || options.isBlank()) {
             return Map.of();
         }
-        try {
-            Object parsed = Json.mapper().readValue(options, Object.class);
-            if (!(parsed instanceof Map)) {
-                throw new BadRequestException("options must be a JSON object");
-            }
-            return (Map<String, Object>) parsed;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequestException("options is not valid JSON: " + e.getOriginalMessage());
+        if (options.length() > UntrustedInput.MAX_JSON_BYTES) {
+            throw new BadRequestException("options is longer than " + UntrustedInput.MAX_JSON_BYTES + " characters");
         }
+        Object parsed;
+        try {
+            parsed = Json.strictReader().readValue(options, Object.class);
+        } catch (java.io.IOException e) {
+            throw new BadRequestException("options is not valid JSON");
+        }
+        if (!(parsed instanceof Map)) {
+            throw new BadRequestException("options must be a JSON object");
+        }
+        String problem = UntrustedInput.problemWithJson((Map<String, Object>) parsed);
+        if (problem != null) {
+            throw new BadRequestException("options " + problem);
+        }
+        return (Map<String, Object>) parsed;
     }
 
     /** The original name as data only: no directories, no control characters, bounded. */

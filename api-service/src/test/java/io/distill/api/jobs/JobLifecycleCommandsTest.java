@@ -11,6 +11,7 @@ import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cancel, retry and idempotent submission, through the REST API, against real PostgreSQL and Kafka. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class JobLifecycleCommandsTest {

@@ -4,13 +4,13 @@ import io.distill.api.TestAuth;
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.distill.model.Topics;
-import io.distill.testinfra.Await;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.distill.testinfra.TokenForge;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class JobResourceTest {
@@ -78,7 +80,7 @@ class JobResourceTest {
         JobMessage message = Json.read(records.get(0).value(), JobMessage.class);
         assertEquals(UUID.fromString(id), message.jobId());
         assertEquals(user, message.userId());
-        Await.until(Duration.ofSeconds(10), "outbox drained", () -> db.count("select count(*) from outbox where message_key = ?", id), n -> n == 0);
+        await("outbox drained").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> db.count("select count(*) from outbox where message_key = ?", id), n -> n == 0);
     }
 
     @Test
@@ -161,13 +163,14 @@ class JobResourceTest {
 
     @Test
     void submissionsOverTheLimitAreRefusedWithRetryAfter() {
-        // another API replica already counted this minute's submissions: the limit is shared through PostgreSQL
-        db.update("insert into rate_limits (user_id, window_start, hits) values (?, date_trunc('minute', now()), 600)", user);
-        given().header("Authorization", "Bearer " + TestAuth.token(user)).contentType(ContentType.JSON).body(Map.of("text", "one too many"))
+        String flooder = "flooder-" + UUID.randomUUID();
+        // other API replicas already took this user's tokens: the bucket is shared through PostgreSQL
+        db.update("insert into rate_buckets (user_id, tokens, refreshed_at) values (?, -50, now())", flooder);
+        given().header("Authorization", "Bearer " + TestAuth.token(flooder)).contentType(ContentType.JSON).body(Map.of("text", "one too many"))
                 .post("/api/jobs").then().statusCode(429)
                 .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]?"))
                 .body("error", equalTo("rate_limited"));
-        assertEquals(0, db.count("select count(*) from extraction_jobs where user_id = ?", user));
+        assertEquals(0, db.count("select count(*) from extraction_jobs where user_id = ?", flooder));
     }
 
     @Test
@@ -181,7 +184,8 @@ class JobResourceTest {
         }
         try (var conn = java.sql.DriverManager.getConnection(appUrl, "distill_api", "distill_api")) {
             conn.setAutoCommit(false);
-            conn.createStatement().execute("select set_config('distill.user_id', '" + user + "', true)");
+            conn.createStatement().execute("select set_config('distill.user_id', '" + user + "', true), set_config('distill.tenant_proof', '"
+                    + new io.distill.model.Tenancy(io.distill.testinfra.LocalPostgres.TENANT_KEY).proof(user) + "', true)");
             var rs = conn.createStatement().executeQuery("select count(*), count(*) filter (where user_id <> '" + user + "') from extraction_jobs");
             rs.next();
             assertEquals(1, rs.getLong(1), "the named user's own job is visible");

@@ -9,6 +9,7 @@ import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /api/jobs/upload: format checks, limits, storage, and the job that results. */
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class UploadTest {
@@ -102,8 +104,10 @@ class UploadTest {
         upload("no-extension", "text".getBytes()).then().statusCode(415).body("reason", containsString("no extension"));
         upload("fake.ifc", "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('CONFIG_CONTROL_DESIGN'));".getBytes()).then().statusCode(415)
                 .body("reason", containsString("not an IFC model"));
-        upload("binary.dxf", "AutoCAD Binary DXF\r\n\u001a\u0000".getBytes(StandardCharsets.ISO_8859_1)).then().statusCode(415)
-                .body("reason", containsString("binary DXF"));
+        upload("report.docx", "just text".getBytes(StandardCharsets.ISO_8859_1)).then().statusCode(415)
+                .body("reason", containsString("not a Microsoft Office document"));
+        upload("photo.png", "GIF89a".getBytes(StandardCharsets.ISO_8859_1)).then().statusCode(415)
+                .body("reason", containsString("not a PNG, JPEG or TIFF"));
         TestAuth.as(user).multiPart("file", "a.txt", "hello".getBytes(), "text/plain").multiPart("options", "{not json")
                 .post("/api/jobs/upload").then().statusCode(400).body("reason", containsString("options is not valid JSON"));
         TestAuth.as(user).multiPart("options", "{}").post("/api/jobs/upload").then().statusCode(400)

@@ -11,6 +11,7 @@ import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,6 +31,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("infra")
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class RunResourceTest {
@@ -57,9 +59,10 @@ class RunResourceTest {
         String failed = submit("three");
         String done = submit("four");
         db.update("update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error' where id = ?::uuid", failed);
+        db.update("update extraction_jobs set status = 'processing' where id = ?::uuid", done);
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", done);
 
-        var run = TestAuth.as("admin").contentType(ContentType.JSON)
+        var run = TestAuth.asAdmin("operator-1").contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "statuses", List.of("pending", "failed"), "sourceKind", "message"))
                 .post("/api/runs").then().statusCode(202)
                 .body("status", equalTo("running")).body("triggerType", equalTo("manual")).body("considered", equalTo(3))
@@ -80,23 +83,23 @@ class RunResourceTest {
         assertEquals(RunStatus.RUNNING, event.status());
         assertEquals(3, event.considered());
 
-        TestAuth.as("admin").get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
-        TestAuth.as("admin").get("/api/runs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(runId));
+        TestAuth.asAdmin("operator-1").get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
+        TestAuth.asAdmin("operator-1").get("/api/runs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(runId));
         TestAuth.as(user).get("/api/runs/" + runId).then().statusCode(403);
         TestAuth.as(user).contentType(ContentType.JSON).body("{}").post("/api/runs").then().statusCode(403);
     }
 
     @Test
     void aRunWithNothingInScopeSucceedsAtOnce() {
-        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs").then().statusCode(202)
+        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs").then().statusCode(202)
                 .body("status", equalTo("succeeded")).body("considered", equalTo(0));
     }
 
     @Test
     void badScopesAreRejectedWithReasons() {
-        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
+        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
                 .post("/api/runs").then().statusCode(400).body("reason", containsString("must be pending or failed"));
-        TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("limit", 0))
+        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("limit", 0))
                 .post("/api/runs").then().statusCode(400).body("reason", containsString("limit"));
     }
 
@@ -104,14 +107,15 @@ class RunResourceTest {
     void cancellingARunCancelsItsUnfinishedJobs() {
         String a = submit("a");
         String b = submit("b");
-        String runId = TestAuth.as("admin").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs")
+        String runId = TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs")
                 .then().statusCode(202).extract().jsonPath().getString("id");
+        db.update("update extraction_jobs set status = 'processing' where id = ?::uuid", a);
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", a);
 
-        TestAuth.as("admin").post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
+        TestAuth.asAdmin("operator-1").post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
         assertEquals("completed", db.query("select status from extraction_jobs where id = ?::uuid", a).get(0).get("status"));
         assertEquals("cancelled", db.query("select status from extraction_jobs where id = ?::uuid", b).get(0).get("status"));
-        TestAuth.as("admin").post("/api/runs/" + runId + "/cancel").then().statusCode(409)
+        TestAuth.asAdmin("operator-1").post("/api/runs/" + runId + "/cancel").then().statusCode(409)
                 .body("reason", containsString("run is canceled"));
     }
 

@@ -38,6 +38,21 @@ public interface ExtractionLimits {
     @WithDefault("500")
     int maxMimeParts();
 
+    /** Attachments of one message read as documents; the rest are listed. */
+    @WithDefault("20")
+    int maxAttachments();
+
+    @WithDefault("26214400")
+    long maxAttachmentBytes();
+
+    /** Documents inside documents inside documents… (an e-mail attached to an e-mail). */
+    @WithDefault("3")
+    int maxNestingDepth();
+
+    /** Pixels of one image page given to OCR (an A4 page at 600 dpi has 35 million). */
+    @WithDefault("60000000")
+    long maxImagePixels();
+
     @WithDefault("true")
     boolean ocrEnabled();
 

@@ -5,7 +5,9 @@ import java.util.UUID;
 
 /**
  * A job this worker holds the lease for. {@code leaseVersion} is the fencing token: every later
- * write names it, so a worker whose lease was taken over cannot write anything.
+ * write names it, so a worker whose lease was taken over cannot write anything. {@code seq} is the
+ * number of the claim's event (the attempt numbers its later events from there); {@code reservation}
+ * is the LLM budget its claim set aside, or null.
  */
 public record ClaimedJob(
         UUID id,
@@ -23,5 +25,6 @@ public record ClaimedJob(
         int maxRetries,
         long leaseVersion,
         UUID projectId,
-        Integer projectVersion) {
+        Integer projectVersion,
+        io.distill.worker.llm.LlmBudget.Reservation reservation) {
 }

@@ -5,11 +5,18 @@ import io.distill.model.Json;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The worker's end of the jobs topic. A record only names a job; the runner claims it in
- * PostgreSQL. The offset is committed when this method returns, i.e. after the job reached a
- * durable state. An unparseable record throws and goes to the dead-letter topic with the reason.
+ * PostgreSQL. The record is acknowledged as soon as the claim decided who runs the job (this
+ * worker, or nobody because it is held or done): the job row and its lease are the truth from then
+ * on, and the sweeper recovers a job whose worker died. So the committed offset never waits for a
+ * long job, and a slow job can neither stall its partition nor flip the consumer's health. An
+ * unparseable record is refused (nack) and goes to the dead-letter topic with the reason.
  */
 @ApplicationScoped
 public class JobConsumer {
@@ -21,14 +28,21 @@ public class JobConsumer {
 
     @Incoming("jobs-in")
     @Blocking(value = "pipeline", ordered = false)
-    public void onJob(String record) {
-        JobMessage message = Json.read(record, JobMessage.class);
-        if (message.jobId() == null) {
-            throw new IllegalArgumentException("job message without jobId");
+    public CompletionStage<Void> onJob(Message<String> record) {
+        JobMessage message;
+        try {
+            message = Json.read(record.getPayload(), JobMessage.class);
+            if (message.jobId() == null) {
+                throw new IllegalArgumentException("job message without jobId");
+            }
+            if (message.schemaVersion() > JobMessage.SCHEMA_VERSION) {
+                throw new IllegalArgumentException("job message schema " + message.schemaVersion() + " is newer than this worker");
+            }
+        } catch (IllegalArgumentException poison) {
+            return record.nack(poison);
         }
-        if (message.schemaVersion() > JobMessage.SCHEMA_VERSION) {
-            throw new IllegalArgumentException("job message schema " + message.schemaVersion() + " is newer than this worker");
-        }
-        runner.run(message.jobId());
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        runner.run(message.jobId(), () -> record.ack().whenComplete((ok, failure) -> acknowledged.complete(null)));
+        return acknowledged;
     }
 }

@@ -3,7 +3,6 @@ package io.distill.worker.jobs;
 import io.distill.model.ErrorClass;
 import io.distill.model.JobStatus;
 import io.distill.model.RetryPolicy;
-import io.distill.model.Stage;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
 import io.distill.worker.pipeline.Pipeline;
@@ -14,9 +13,7 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import io.distill.worker.metrics.WorkerMetrics;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,15 +33,17 @@ public class JobRunner {
     private final LeaseKeeper leases;
     private final RetryPolicy retryPolicy;
     private final WorkerMetrics metrics;
+    private final java.math.BigDecimal reserveAtClaim;
 
     public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases, WorkerMetrics metrics,
-                     @ConfigProperty(name = "distill.retry.base-delay") Duration retryBaseDelay,
-                     @ConfigProperty(name = "distill.retry.max-delay") Duration retryMaxDelay) {
+                     io.distill.worker.llm.Extractor extractor, io.distill.worker.llm.LlmSettings llm, RetrySettings retry) {
+        // a paid extractor's job sets aside a first part of its budget in the claim itself
+        this.reserveAtClaim = extractor.usesProvider() ? llm.reserveAtClaimUsd() : java.math.BigDecimal.ZERO;
         this.store = store;
         this.pipeline = pipeline;
         this.progress = progress;
         this.leases = leases;
-        this.retryPolicy = new RetryPolicy(retryBaseDelay, retryMaxDelay);
+        this.retryPolicy = new RetryPolicy(retry.baseDelay(), retry.maxDelay());
         this.metrics = metrics;
     }
 
@@ -53,10 +52,10 @@ public class JobRunner {
      * keeps its durable state (pending, or processing under a lease that will expire) and the
      * sweeper re-enqueues it. The dead-letter topic is for poison records only.
      */
-    public void run(UUID jobId) {
+    public void run(UUID jobId, Runnable whenClaimed) {
         MDC.put("jobId", jobId.toString());
         try {
-            attempt(jobId);
+            attempt(jobId, whenClaimed);
         } catch (RuntimeException infrastructure) {
             LOG.warnf("job %s: attempt abandoned (%s); the sweeper will re-enqueue it", jobId, infrastructure.toString());
         } finally {
@@ -64,16 +63,25 @@ public class JobRunner {
         }
     }
 
-    private void attempt(UUID jobId) {
-        Optional<ClaimedJob> claimed = store.claim(jobId);
+    /**
+     * @param whenClaimed called once the job's durable state says who runs it (claimed, or not
+     *                    claimable): from then on the job row and its lease are the truth, so the
+     *                    Kafka record is done with — one long job never holds its partition's offset
+     */
+    private void attempt(UUID jobId, Runnable whenClaimed) {
+        Optional<ClaimedJob> claimed;
+        try {
+            claimed = store.claim(jobId, reserveAtClaim);
+        } finally {
+            whenClaimed.run();
+        }
         if (claimed.isEmpty()) {
             LOG.debugf("job %s not claimable (duplicate delivery, held elsewhere or finished)", jobId);
             return;
         }
-        ClaimedJob job = claimed.get();
-        progress.claimed(job);
-        JobContext context = new JobContext(job);
-        leases.hold(job);
+        JobContext context = new JobContext(claimed.get());
+        progress.claimed(context);
+        leases.hold(context);
         try {
             pipeline.run(context);
             metrics.attemptEnded("completed", "none");
@@ -83,7 +91,7 @@ public class JobRunner {
         } catch (PipelineException e) {
             endWithError(context, e);
         } finally {
-            leases.release(job);
+            leases.release(context);
             context.close();
         }
     }
@@ -96,17 +104,14 @@ public class JobRunner {
         JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
         metrics.attemptEnded(retryAt == null ? "failed" : "retry", error.errorClass().code());
         if (error.errorClass() == ErrorClass.INTERNAL_ERROR) {
-            LOG.errorf(error, "job %s failed unexpectedly", job.id());
+            // a bug or a poison job: the one place its stack trace is logged
+            LOG.errorf(error.getCause() == null ? error : error.getCause(), "job %s failed unexpectedly at %s: %s", job.id(), context.stage(),
+                    error.getMessage());
         } else {
             LOG.infof("job %s: %s (%s)", job.id(), error.reason(), next.dbValue());
         }
-        store.fail(job, error.errorClass().code(), error.getMessage(), retryAt, context.stageMillis())
-                .ifPresent(stored -> progress.ended(job, Stage.valueOf(currentStage(context)), next, stored,
-                        error.errorClass().code(), error.getMessage()));
-    }
-
-    private static String currentStage(JobContext context) {
-        return context.stageMillis().isEmpty() ? Stage.LOAD.name()
-                : context.stageMillis().keySet().stream().reduce((a, b) -> b).orElseThrow();
+        store.fail(job, context.nextSeq(), context.stage(), error.errorClass().code(), error.getMessage(), retryAt, context.stageMillis(),
+                        context.spend())
+                .ifPresent(stored -> progress.ended(context, next, stored, error.errorClass().code(), error.getMessage()));
     }
 }

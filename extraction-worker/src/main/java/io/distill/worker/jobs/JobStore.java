@@ -1,7 +1,10 @@
 package io.distill.worker.jobs;
 
-import io.distill.model.JobStatus;
 import io.distill.model.Stage;
+import io.distill.model.jobs.JobTransitions;
+import io.distill.worker.llm.LlmBudget;
+import io.distill.worker.llm.LlmSettings;
+import io.distill.worker.pipeline.PipelineSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,9 +15,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -22,46 +25,15 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Every write the worker makes to a job, each one compare-and-set: a claim only succeeds on a
- * pending job or an expired lease; every later write names the lease version it holds. Blocking
- * calls, made on the pipeline's worker threads.
+ * Every write the worker makes to a job, through the {@link JobTransitions job state machine}: a
+ * claim only succeeds on a pending job or an expired lease; every later write names the lease
+ * version it holds, so a worker whose lease was taken over writes nothing. An attempt writes the
+ * row at its claim, at its end (result, LLM accounting and budget settlement in the same
+ * transaction) and for at most two long stages between. Blocking calls, made on worker threads.
  */
 @ApplicationScoped
 public class JobStore {
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
-
-    private static final String CLAIM = """
-            update extraction_jobs set
-                status = 'processing', lease_owner = $2,
-                lease_expires_at = now() + make_interval(secs => $3), lease_version = lease_version + 1,
-                started_at = coalesce(started_at, now()), current_stage = 'LOAD', event_seq = event_seq + 1,
-                error_code = null, error_message = null
-            where id = $1 and (
-                (status = 'pending' and (next_retry_at is null or next_retry_at <= now()))
-                or (status = 'processing' and lease_expires_at < now()))
-            returning id, user_id, source_kind, source_text, file_url, filename, format, options, metadata,
-                      progress, event_seq, retry_count, max_retries, lease_version, project_id, project_version""";
-
-    private static final String ADVANCE = """
-            update extraction_jobs set
-                progress = greatest(progress, $3), current_stage = $4, event_seq = event_seq + 1,
-                lease_expires_at = now() + make_interval(secs => $5), stage_timings = stage_timings || $6
-            where id = $1 and lease_version = $2 and status = 'processing'
-            returning progress, event_seq""";
-
-    private static final String RENEW = """
-            update extraction_jobs j set lease_expires_at = now() + make_interval(secs => $3)
-            from unnest($1::uuid[], $2::bigint[]) as held(id, version)
-            where j.id = held.id and j.lease_version = held.version and j.status = 'processing'
-            returning j.id""";
-
-    private static final String COMPLETE = """
-            update extraction_jobs set
-                status = 'completed', progress = 100, current_stage = 'EMIT', event_seq = event_seq + 1,
-                result = $3, stage_timings = stage_timings || $4, completed_at = now(),
-                lease_owner = null, lease_expires_at = null, next_retry_at = null
-            where id = $1 and lease_version = $2 and status = 'processing'
-            returning event_seq""";
 
     private static final String INSERT_RESULT = """
             insert into extraction_results (job_id, user_id, extractor, payload, project_id, project_version, model,
@@ -69,60 +41,54 @@ public class JobStore {
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             on conflict (job_id) do nothing""";
 
-    private static final String COUNT_LLM_CALLS = """
-            update extraction_jobs set llm_calls = llm_calls + $3
-            where id = $1 and lease_version = $2""";
-
-    private static final String FAIL = """
-            update extraction_jobs set
-                status = $3, error_code = $4, error_message = $5, event_seq = event_seq + 1,
-                retry_count = retry_count + $6, next_retry_at = $7, stage_timings = stage_timings || $8,
-                completed_at = case when $3 = 'failed' then now() end,
-                lease_owner = null, lease_expires_at = null
-            where id = $1 and lease_version = $2 and status = 'processing'
-            returning progress, event_seq""";
-
     private final Pool pool;
     private final WorkerIdentity worker;
+    private final LlmBudget budget;
     private final Duration leaseDuration;
+    private final int maxLeaseExpiries;
+    private final BigDecimal budgetUsd;
 
-    public JobStore(Pool pool, WorkerIdentity worker,
+    public JobStore(Pool pool, WorkerIdentity worker, LlmBudget budget, PipelineSettings pipeline, LlmSettings llm,
                     @ConfigProperty(name = "distill.worker.lease-duration") Duration leaseDuration) {
         this.pool = pool;
         this.worker = worker;
+        this.budget = budget;
         this.leaseDuration = leaseDuration;
+        this.maxLeaseExpiries = pipeline.maxLeaseExpiries();
+        this.budgetUsd = llm.dailyBudgetUsd();
     }
 
-    /** Takes the job if it is free to take; empty when another worker holds it or it is already done. */
-    public Optional<ClaimedJob> claim(UUID jobId) {
-        RowIterator<Row> rows = pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(jobId, worker.id(), seconds(leaseDuration)))
+    /**
+     * Takes the job if it is free to take, reserving {@code reserveUsd} of its user's LLM budget in the
+     * same statement; empty when another worker holds it or it is already done.
+     */
+    public Optional<ClaimedJob> claim(UUID jobId, BigDecimal reserveUsd) {
+        RowIterator<Row> rows = JobTransitions.claim(pool, jobId, worker.id(), seconds(leaseDuration), maxLeaseExpiries, reserveUsd, budgetUsd)
                 .await().atMost(DB_TIMEOUT).iterator();
         if (!rows.hasNext()) {
             return Optional.empty();
         }
         Row r = rows.next();
+        LlmBudget.Reservation reservation = r.getBoolean("reserved")
+                ? new LlmBudget.Reservation(r.getString("user_id"), r.getLocalDate("budget_day"), reserveUsd) : null;
         return Optional.of(new ClaimedJob(r.getUUID("id"), r.getString("user_id"), r.getString("source_kind"),
                 r.getString("source_text"), r.getString("file_url"), r.getString("filename"), r.getString("format"),
                 map(r.getJsonObject("options")), map(r.getJsonObject("metadata")), r.getInteger("progress"),
                 r.getLong("event_seq"), r.getInteger("retry_count"), r.getInteger("max_retries"),
-                r.getLong("lease_version"), r.getUUID("project_id"), r.getInteger("project_version")));
+                r.getLong("lease_version"), r.getUUID("project_id"), r.getInteger("project_version"), reservation));
     }
 
-    /** Records a finished stage and renews the lease; empty when the lease is lost or the job was cancelled. */
-    public Optional<Progress> advance(ClaimedJob job, Stage stage, int progress, Map<String, Long> timings) {
-        RowIterator<Row> rows = pool.preparedQuery(ADVANCE)
-                .execute(Tuple.tuple().addValue(job.id()).addValue(job.leaseVersion()).addValue(progress)
-                        .addValue(stage.name()).addValue(seconds(leaseDuration)).addValue(timingsJson(timings)))
-                .await().atMost(DB_TIMEOUT).iterator();
-        return rows.hasNext() ? Optional.of(progressOf(rows.next())) : Optional.empty();
+    /** Marks a long stage in the row and renews the lease; false when the lease is lost or the job was cancelled. */
+    public boolean markProgress(ClaimedJob job, Stage running, int progress, long seq, Map<String, Long> timings) {
+        return JobTransitions.progress(pool, job.id(), job.leaseVersion(), progress, running, seq, seconds(leaseDuration), timingsJson(timings))
+                .await().atMost(DB_TIMEOUT).rowCount() == 1;
     }
 
     /** Renews the leases of the jobs in flight; returns the ids whose lease is still held. */
     public List<UUID> renew(Collection<ClaimedJob> held) {
         UUID[] ids = held.stream().map(ClaimedJob::id).toArray(UUID[]::new);
         Long[] versions = held.stream().map(ClaimedJob::leaseVersion).toArray(Long[]::new);
-        return pool.preparedQuery(RENEW).execute(Tuple.of(ids, versions, seconds(leaseDuration)))
+        return JobTransitions.renew(pool, ids, versions, seconds(leaseDuration))
                 .await().atMost(DB_TIMEOUT).stream().map(r -> r.getUUID("id")).toList();
     }
 
@@ -136,21 +102,25 @@ public class JobStore {
                             Integer completionTokens, java.math.BigDecimal costUsd, JsonObject details) {
     }
 
+    /** What an attempt spent on the model, settled with its end: requests, and the budget reserved against the cost. */
+    public record Spend(int calls, LlmBudget.Reservation reservation, io.distill.worker.llm.LlmUsage usage) {
+        public static final Spend NONE = new Spend(0, null, null);
+    }
+
     /**
-     * Marks the job completed (its stage: the last one, EMIT, which announces it right after),
-     * stores its one result and writes its typed records, in one transaction. Returns the event
-     * sequence of the completion, or empty (and writes nothing) if the lease was lost.
+     * Marks the job completed (stage EMIT, announced with event {@code seq} right after), stores its
+     * one result, writes its typed records and settles its LLM spend, in one transaction. False (and
+     * nothing written) if the lease was lost.
      */
-    public Optional<Long> complete(ClaimedJob job, Completion completion, Map<String, Long> timings) {
+    public boolean complete(ClaimedJob job, long seq, Completion completion, Map<String, Long> timings, Spend spend) {
         return pool.withTransaction(conn -> completion.typedRecords().apply(conn).chain(records -> {
                     JsonObject result = records.isEmpty() ? completion.result() : completion.result().copy().put("records", records);
-                    return conn.preparedQuery(COMPLETE).execute(Tuple.of(job.id(), job.leaseVersion(), result, timingsJson(timings)))
+                    return JobTransitions.complete(conn, job.id(), job.leaseVersion(), seq, result, timingsJson(timings), spend.calls())
                             .chain(rows -> {
                                 if (rows.rowCount() == 0) {
                                     // the typed writes roll back with the transaction
                                     return Uni.createFrom().failure(new LeaseLost());
                                 }
-                                long seq = rows.iterator().next().getLong("event_seq");
                                 Telemetry t = completion.telemetry();
                                 return conn.preparedQuery(INSERT_RESULT)
                                         .execute(Tuple.tuple().addValue(job.id()).addValue(job.userId())
@@ -159,10 +129,11 @@ public class JobStore {
                                                 .addValue(t.model()).addValue(t.responseId()).addValue(t.latencyMs())
                                                 .addValue(t.promptTokens()).addValue(t.completionTokens())
                                                 .addValue(t.costUsd()).addValue(t.details()))
-                                        .replaceWith(Optional.of(seq));
+                                        .chain(() -> budget.settle(conn, spend.reservation(), spend.usage()))
+                                        .replaceWith(true);
                             });
                 }))
-                .onFailure(LeaseLost.class).recoverWithItem(Optional.empty())
+                .onFailure(LeaseLost.class).recoverWithItem(false)
                 .await().atMost(DB_TIMEOUT);
     }
 
@@ -173,33 +144,28 @@ public class JobStore {
         }
     }
 
-    /** Adds provider HTTP requests to the job's count (kept across attempts). */
-    public void countLlmCalls(ClaimedJob job, int calls) {
-        if (calls > 0) {
-            pool.preparedQuery(COUNT_LLM_CALLS).execute(Tuple.of(job.id(), job.leaseVersion(), calls)).await().atMost(DB_TIMEOUT);
-        }
-    }
-
-    /**
-     * Ends this attempt with an error: back to pending at {@code retryAt}, or failed when
-     * {@code retryAt} is null. Empty if the lease was lost.
-     */
-    public Optional<Progress> fail(ClaimedJob job, String errorCode, String message, Instant retryAt, Map<String, Long> timings) {
-        JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
-        Tuple params = Tuple.tuple().addValue(job.id()).addValue(job.leaseVersion()).addValue(next.dbValue())
-                .addValue(errorCode).addValue(truncate(message)).addValue(retryAt == null ? 0 : 1)
-                .addValue(retryAt == null ? null : retryAt.atOffset(ZoneOffset.UTC))
-                .addValue(timingsJson(timings));
-        RowIterator<Row> rows = pool.preparedQuery(FAIL).execute(params).await().atMost(DB_TIMEOUT).iterator();
-        return rows.hasNext() ? Optional.of(progressOf(rows.next())) : Optional.empty();
-    }
-
-    /** Progress and event sequence as stored: the source of every event's numbers. */
+    /** Progress and event sequence as stored: the numbers of the attempt's last event. */
     public record Progress(int progress, long seq) {
     }
 
-    private static Progress progressOf(Row row) {
-        return new Progress(row.getInteger("progress"), row.getLong("event_seq"));
+    /**
+     * Ends this attempt with an error at {@code stage}, announced with event {@code seq}: back to
+     * pending at {@code retryAt}, or failed when {@code retryAt} is null; its LLM spend settled in the
+     * same transaction. Empty if the lease was lost.
+     */
+    public Optional<Progress> fail(ClaimedJob job, long seq, Stage stage, String errorCode, String message, Instant retryAt,
+                                   Map<String, Long> timings, Spend spend) {
+        return pool.withTransaction(conn -> JobTransitions.endAttempt(conn, job.id(), job.leaseVersion(), errorCode, truncate(message),
+                        retryAt, seq, stage, timingsJson(timings), spend.calls())
+                .chain(rows -> {
+                    RowIterator<Row> ended = rows.iterator();
+                    if (!ended.hasNext()) {
+                        return Uni.createFrom().item(Optional.<Progress>empty());
+                    }
+                    Row row = ended.next();
+                    Progress stored = new Progress(row.getInteger("progress"), row.getLong("event_seq"));
+                    return budget.settle(conn, spend.reservation(), spend.usage()).replaceWith(Optional.of(stored));
+                })).await().atMost(DB_TIMEOUT);
     }
 
     private static double seconds(Duration d) {

@@ -30,6 +30,30 @@ public interface LlmSettings {
     @WithDefault("1")
     int reprompts();
 
+    /**
+     * Model name prefixes of reasoning models (OpenAI's o-series, gpt-5…): they take
+     * {@code max_completion_tokens} and refuse {@code max_tokens} and a temperature.
+     */
+    @WithDefault("o1,o3,o4,gpt-5")
+    java.util.List<String> reasoningModels();
+
+    /**
+     * What a paid extractor's job sets aside of the daily budget in its claim (LLM_EXTRACT tops it up
+     * when the document needs more), so a typical job reserves and settles without a statement of its own.
+     */
+    @WithDefault("0.01")
+    BigDecimal reserveAtClaimUsd();
+
+    /** Estimated prompt tokens per character of text, for the token cap and the budget reserved before a call. */
+    @WithDefault("0.5")
+    double tokensPerChar();
+
+    default boolean isReasoning(String model) {
+        String name = model == null ? "" : model.toLowerCase(java.util.Locale.ROOT);
+        String base = name.substring(name.lastIndexOf('/') + 1);
+        return reasoningModels().stream().anyMatch(base::startsWith);
+    }
+
     /** The provider's request rate, shared by all workers (see {@link ProviderRateLimiter}). */
     RateLimit rateLimit();
 
@@ -47,6 +71,14 @@ public interface LlmSettings {
         BigDecimal inputPerMillion();
 
         BigDecimal outputPerMillion();
+    }
+
+    /** What a call cost: its tokens at the model's price (zero for a model without one). */
+    default BigDecimal cost(String model, long promptTokens, long completionTokens) {
+        return priceOf(model).map(price -> price.inputPerMillion().multiply(BigDecimal.valueOf(promptTokens))
+                        .add(price.outputPerMillion().multiply(BigDecimal.valueOf(completionTokens)))
+                        .divide(BigDecimal.valueOf(1_000_000), 6, java.math.RoundingMode.HALF_UP))
+                .orElse(BigDecimal.ZERO);
     }
 
     /** The price of a model: exact name, else the longest configured prefix, else {@code default}. */

@@ -7,10 +7,20 @@ import java.math.BigDecimal;
  * dollars. Filled in as calls are made, so a failed attempt is still accounted for.
  */
 public final class LlmUsage {
+    private final String userId;
     private int calls;
     private long promptTokens;
     private long completionTokens;
     private BigDecimal costUsd = BigDecimal.ZERO;
+
+    public LlmUsage(String userId) {
+        this.userId = userId;
+    }
+
+    /** Whose spend this is. */
+    public String userId() {
+        return userId;
+    }
 
     public void addCalls(int n) {
         calls += n;

@@ -7,27 +7,18 @@ import io.distill.worker.pipeline.PipelineException;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The explicit offline extractor: deterministic rules, no model, no network. Chosen by
  * configuration ({@code distill.extraction.provider=offline}) and named {@value #NAME} in every
- * result it produces, so it is never mistaken for a model's answer.
+ * result it produces, so it is never mistaken for a model's answer. It fills every built-in
+ * template with values the rules can stand behind (see {@link SchemaFill}), in time linear in the
+ * text.
  */
 public class OfflineExtractor implements Extractor {
     public static final String NAME = "offline-rules-v1";
-    private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+");
-    private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"')]+");
-    private static final Pattern ISO_DATE = Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}\\b");
-    private static final Pattern AMOUNT = Pattern.compile(
-            "(?:(?:EUR|USD|GBP|CHF|€|\\$|£)\\s?\\d[\\d,.]*|\\d[\\d,.]*\\s?(?:EUR|USD|GBP|CHF|€|\\$|£))");
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
-    private static final int MAX_MATCHES = 50;
 
     private final Duration simulatedLatency;
     private final int failFirstAttempts;
@@ -64,7 +55,7 @@ public class OfflineExtractor implements Extractor {
         Map<String, Object> fields = new LinkedHashMap<>();
         Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
         Map<String, Double> confidence = new LinkedHashMap<>();
-        String title = title(text);
+        String title = OfflineFindings.title(text);
         fields.put("title", title);
         if (!title.isEmpty()) {
             int at = text.indexOf(title);
@@ -72,33 +63,24 @@ public class OfflineExtractor implements Extractor {
         }
         // the first line is a guess at a title; the pattern matches below are exact
         confidence.put("title", 0.6);
-        fields.put("summary", summary(text));
+        fields.put("summary", OfflineFindings.summary(text));
         confidence.put("summary", 0.5);
-        fields.put("word_count", text.isBlank() ? 0 : text.trim().split("\\s+").length);
+        fields.put("word_count", OfflineFindings.wordCount(text));
         confidence.put("word_count", 1.0);
-        matches(document, "emails", EMAIL, fields, evidence, confidence);
-        matches(document, "urls", URL, fields, evidence, confidence);
-        matches(document, "dates", ISO_DATE, fields, evidence, confidence);
-        matches(document, "amounts", AMOUNT, fields, evidence, confidence);
-        SchemaFill.fill(request.project().definition().schema(), fields, confidence);
+        matches(document, "emails", OfflineFindings.EMAIL, fields, evidence, confidence);
+        matches(document, "urls", OfflineFindings.URL, fields, evidence, confidence);
+        matches(document, "dates", OfflineFindings.ISO_DATE, fields, evidence, confidence);
+        matches(document, "amounts", OfflineFindings.AMOUNT, fields, evidence, confidence);
+        SchemaFill.fill(request.project().definition().schema(), fields, confidence,
+                new SchemaFill.Clues(text, document.metadata(), job.metadata()));
         return new Extraction(NAME, "offline", fields, evidence, confidence, Map.of(),
                 Map.of("simulated_latency_ms", simulatedLatency.toMillis()));
     }
 
-    /** Every distinct match as the field's values, each with where it was found. */
-    private static void matches(DocumentModel document, String field, Pattern pattern, Map<String, Object> fields,
+    private static void matches(DocumentModel document, String field, com.google.re2j.Pattern pattern, Map<String, Object> fields,
                                 Map<String, List<Evidence>> evidence, Map<String, Double> confidence) {
-        Set<String> values = new LinkedHashSet<>();
-        List<Evidence> found = new java.util.ArrayList<>();
-        Matcher m = pattern.matcher(document.text());
-        while (m.find() && values.size() < MAX_MATCHES) {
-            String value = m.group().strip();
-            if (values.add(value)) {
-                int start = m.start() + m.group().indexOf(value);
-                found.add(Evidence.of(document, start, start + value.length()));
-            }
-        }
-        fields.put(field, List.copyOf(values));
+        List<Evidence> found = OfflineFindings.matches(document, pattern);
+        fields.put(field, found.stream().map(Evidence::quote).toList());
         evidence.put(field, found);
         confidence.put(field, 1.0);
     }
@@ -111,18 +93,7 @@ public class OfflineExtractor implements Extractor {
             Thread.sleep(simulatedLatency.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new PipelineException(ErrorClass.INTERNAL_ERROR, "interrupted");
         }
-    }
-
-    private static String title(String text) {
-        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
-                .map(l -> l.length() > 120 ? l.substring(0, 120) : l).orElse("");
-    }
-
-    private static String summary(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
-        String[] sentences = SENTENCE_END.split(flat, 3);
-        String summary = sentences.length >= 2 ? sentences[0] + " " + sentences[1] : flat;
-        return summary.length() > 300 ? summary.substring(0, 300) : summary;
     }
 }

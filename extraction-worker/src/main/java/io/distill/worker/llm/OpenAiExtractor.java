@@ -24,13 +24,13 @@ import io.distill.worker.pipeline.PipelineException;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -76,15 +76,19 @@ public class OpenAiExtractor implements Extractor {
     public Extraction extract(DocumentModel document, ExtractionRequest request) {
         ProjectDefinition project = request.project().definition();
         String modelName = project.model().name() != null ? project.model().name() : settings.defaultModel();
-        OpenAiChatRequestParameters parameters = OpenAiChatRequestParameters.builder()
+        OpenAiChatRequestParameters.Builder shape = OpenAiChatRequestParameters.builder()
                 .modelName(modelName)
-                .temperature(project.model().temperature())
-                .maxOutputTokens(project.model().maxTokens())
                 .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
                         .jsonSchema(JsonSchema.builder().name("distill_record")
                                 .rootElement(JsonRawSchema.from(Json.write(Prompts.answerSchema(project)))).build())
-                        .build())
-                .build();
+                        .build());
+        if (settings.isReasoning(modelName)) {
+            // reasoning models refuse max_tokens and any temperature but the default
+            shape.maxCompletionTokens(project.model().maxTokens());
+        } else {
+            shape.temperature(project.model().temperature()).maxOutputTokens(project.model().maxTokens());
+        }
+        OpenAiChatRequestParameters parameters = shape.build();
         String nonce = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         String system = Prompts.system(project, nonce);
         List<Chunks.Chunk> parts = Chunks.split(document.text(), settings.chunkChars());
@@ -144,6 +148,7 @@ public class OpenAiExtractor implements Extractor {
     }
 
     private ChatResponse call(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
+        checkTokenCap(conversation, request);
         String tag = "distill:" + request.job().id() + ":" + request.job().leaseVersion() + ":" + request.usage().calls();
         rateLimiter.acquire(provider);
         ProviderCalls.Tally tally = ProviderCalls.open(tag);
@@ -152,29 +157,45 @@ public class OpenAiExtractor implements Extractor {
             response = model.chat(ChatRequest.builder().messages(conversation)
                     .parameters(OpenAiChatRequestParameters.builder().overrideWith(parameters).user(tag).build()).build());
         } catch (RuntimeException failure) {
+            if (tally.usage() != null) {
+                // answered, then thrown (a refusal): its tokens are billed all the same
+                account(parameters.modelName(), tally.usage().promptTokens(), tally.usage().completionTokens(), request);
+            }
             throw ProviderFaults.classify(failure, tally.retryAfter());
         } finally {
             request.usage().addCalls(Math.max(1, tally.requests()));
             ProviderCalls.close(tag);
         }
-        account(response, request);
-        return response;
-    }
-
-    private void account(ChatResponse response, ExtractionRequest request) {
         TokenUsage tokens = response.tokenUsage();
-        long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
-        long out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
-        BigDecimal cost = settings.priceOf(response.modelName()).map(price -> price.inputPerMillion().multiply(BigDecimal.valueOf(in))
-                        .add(price.outputPerMillion().multiply(BigDecimal.valueOf(out)))
-                        .divide(BigDecimal.valueOf(1_000_000), 6, RoundingMode.HALF_UP))
-                .orElse(BigDecimal.ZERO);
-        request.usage().addTokens(in, out, cost);
+        account(response.modelName(), tokens == null ? null : tokens.inputTokenCount(), tokens == null ? null : tokens.outputTokenCount(), request);
         Integer cap = request.project().definition().model().tokenCap();
         if (cap != null && request.usage().totalTokens() > cap) {
             throw new PipelineException(ErrorClass.BUDGET_ERROR, "token_cap: the job used " + request.usage().totalTokens()
                     + " tokens, the project allows " + cap);
         }
+        return response;
+    }
+
+    /** Refuses a call that could take the job past its token cap: the prompt as estimated, plus the longest answer. */
+    private void checkTokenCap(List<ChatMessage> conversation, ExtractionRequest request) {
+        Integer cap = request.project().definition().model().tokenCap();
+        if (cap == null) {
+            return;
+        }
+        long chars = conversation.stream().mapToLong(m -> m instanceof UserMessage u ? u.singleText().length()
+                : m instanceof SystemMessage sys ? sys.text().length() : m instanceof AiMessage ai && ai.text() != null ? ai.text().length() : 0).sum();
+        long estimate = request.usage().totalTokens() + (long) Math.ceil(chars * settings.tokensPerChar())
+                + Optional.ofNullable(request.project().definition().model().maxTokens()).orElse(0);
+        if (estimate > cap) {
+            throw PipelineException.permanent(ErrorClass.BUDGET_ERROR, "token_cap: the next call could take the job to about "
+                    + estimate + " tokens, the project allows " + cap + " (no call made)", null);
+        }
+    }
+
+    private void account(String answeredBy, Integer in, Integer out, ExtractionRequest request) {
+        long prompt = in == null ? 0 : in;
+        long completion = out == null ? 0 : out;
+        request.usage().addTokens(prompt, completion, settings.cost(answeredBy, prompt, completion));
     }
 
     /** Why an answer cannot be used, or null when it is a JSON object with a record object in it. */

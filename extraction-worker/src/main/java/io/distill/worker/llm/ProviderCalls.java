@@ -6,6 +6,10 @@ import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.client.ClientResponseFilter;
 import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
+import dev.langchain4j.model.openai.internal.shared.Usage;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -18,17 +22,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sees every HTTP request the OpenAI client sends and every answer, whatever thread it runs on.
  * Requests are told apart by the {@code user} field Distill sets per call (OpenAI's end-user tag),
- * so a job learns exactly how many requests it made and what {@code Retry-After} a 429 carried —
- * neither of which the client's exceptions keep.
+ * so a job learns exactly how many requests it made, what {@code Retry-After} a 429 carried and
+ * what tokens an answer used — none of which the client's exceptions keep (a refusal is thrown as
+ * an exception, but its tokens are billed).
  */
 @Provider
-public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter {
+public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter, ReaderInterceptor {
     private static final Map<String, Tally> OPEN = new ConcurrentHashMap<>();
+    private static final String TAG = "distill.tag";
 
-    /** Requests made under one tag, and the last Retry-After the provider gave. */
+    /** Requests made under one tag, the last Retry-After the provider gave, and the tokens of the last answer. */
     public static final class Tally {
         private final AtomicInteger requests = new AtomicInteger();
         private volatile Duration retryAfter;
+        private volatile Usage usage;
+
+        /** Token usage of the last parsed answer, or null. */
+        public Usage usage() {
+            return usage;
+        }
 
         public int requests() {
             return requests.get();
@@ -55,7 +67,19 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter 
         Tally tally = tallyOf(request);
         if (tally != null) {
             tally.requests.incrementAndGet();
+            request.setProperty(TAG, ((ChatCompletionRequest) request.getEntity()).user());
         }
+    }
+
+    /** Reads the answer as the client does, and keeps its token usage under the request's tag. */
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws java.io.IOException {
+        Object body = context.proceed();
+        if (body instanceof ChatCompletionResponse response && response.usage() != null
+                && context.getProperty(TAG) instanceof String tag && OPEN.get(tag) != null) {
+            OPEN.get(tag).usage = response.usage();
+        }
+        return body;
     }
 
     @Override

@@ -20,11 +20,70 @@ public final class JobContext implements AutoCloseable {
     private DocumentModel document;
     private Extraction extraction;
     private Project project;
-    private long completionSeq;
+    private long seq;
+    private int progress;
+    private int progressWrites;
+    private final io.distill.worker.llm.LlmUsage usage;
+    private io.distill.worker.llm.LlmBudget.Reservation reservation;
+    private volatile io.distill.model.Stage stage = io.distill.model.Stage.LOAD;
+    private volatile long stageDeadline = Long.MAX_VALUE;
+    private volatile java.util.concurrent.Future<?> running;
+    private volatile boolean leaseLost;
     private final java.util.List<java.nio.file.Path> temporaryFiles = new java.util.ArrayList<>();
 
     public JobContext(ClaimedJob job) {
         this.job = job;
+        this.seq = job.seq();
+        this.progress = job.progress();
+        this.usage = new io.distill.worker.llm.LlmUsage(job.userId());
+        this.reservation = job.reservation();
+    }
+
+    /** The number of the attempt's next event: one above the last, within the block its claim reserved. */
+    public long nextSeq() {
+        return ++seq;
+    }
+
+    /** The number of the attempt's last event. */
+    public long seq() {
+        return seq;
+    }
+
+    /** The progress announced so far; it only grows. */
+    public int progress() {
+        return progress;
+    }
+
+    public int raiseProgress(int reached) {
+        progress = Math.max(progress, reached);
+        return progress;
+    }
+
+    /** Progress marks written to the row so far in this attempt (there are at most two). */
+    public int progressWrites() {
+        return progressWrites;
+    }
+
+    public void progressWritten() {
+        progressWrites++;
+    }
+
+    /** What this attempt spent on the model (settled when the attempt ends). */
+    public io.distill.worker.llm.LlmUsage usage() {
+        return usage;
+    }
+
+    /** What the attempt spent on the model and set aside for it: settled in the transaction that ends the attempt. */
+    public io.distill.worker.jobs.JobStore.Spend spend() {
+        return new io.distill.worker.jobs.JobStore.Spend(usage.calls(), reservation, usage);
+    }
+
+    public io.distill.worker.llm.LlmBudget.Reservation reservation() {
+        return reservation;
+    }
+
+    public void reservation(io.distill.worker.llm.LlmBudget.Reservation reservation) {
+        this.reservation = reservation;
     }
 
     public ClaimedJob job() {
@@ -63,14 +122,6 @@ public final class JobContext implements AutoCloseable {
         this.extraction = extraction;
     }
 
-    public long completionSeq() {
-        return completionSeq;
-    }
-
-    public void completionSeq(long seq) {
-        this.completionSeq = seq;
-    }
-
     /** A file that lives only as long as this attempt (a local copy of a remote upload). */
     public void deleteOnClose(java.nio.file.Path file) {
         temporaryFiles.add(file);
@@ -85,6 +136,41 @@ public final class JobContext implements AutoCloseable {
                 // a temp file left behind is not worth failing the job for
             }
         }
+    }
+
+    /** The stage running now (or the last one, once the job ended): the stage a failure is reported at. */
+    public io.distill.model.Stage stage() {
+        return stage;
+    }
+
+    void stageStarted(io.distill.model.Stage stage, java.time.Duration limit) {
+        this.stage = stage;
+        this.stageDeadline = System.nanoTime() + limit.toNanos();
+    }
+
+    /** Whether the running stage is past its deadline (its lease is then no longer renewed). */
+    public boolean pastDeadline() {
+        return System.nanoTime() > stageDeadline;
+    }
+
+    void running(java.util.concurrent.Future<?> future) {
+        this.running = future;
+        if (future != null && leaseLost) {
+            future.cancel(true);
+        }
+    }
+
+    /** The job is no longer this worker's (cancelled, or its lease taken over): stop the running stage. */
+    public void leaseLost() {
+        leaseLost = true;
+        java.util.concurrent.Future<?> current = running;
+        if (current != null) {
+            current.cancel(true);
+        }
+    }
+
+    public boolean isLeaseLost() {
+        return leaseLost;
     }
 
     public Map<String, Long> stageMillis() {

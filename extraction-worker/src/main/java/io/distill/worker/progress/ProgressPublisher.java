@@ -4,69 +4,93 @@ import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Stage;
-import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.jobs.JobStore;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * The one component that publishes job events. The numbers in each event come from the job row as
- * just written (progress raised with {@code greatest}, sequence incremented), so events are
- * monotonic across stages, attempts and workers. Events are keyed by job id: one partition, in order.
+ * The one component that publishes job events. An attempt numbers its events from the block its
+ * claim reserved ({@link io.distill.model.jobs.JobTransitions#SEQ_BLOCK}), so events are monotonic
+ * across stages, attempts and workers without a write per event; progress never goes back within
+ * an attempt. A stage that took at least {@code distill.worker.progress-write-after} is also marked
+ * in the job row (at most {@value #MAX_PROGRESS_WRITES} per attempt), for subscribers who arrive
+ * late; the row's {@code current_stage} is the stage running now. Events are keyed by job id: one
+ * partition, in order.
  */
 @ApplicationScoped
 public class ProgressPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
+    static final int MAX_PROGRESS_WRITES = 2;
 
     private final MutinyEmitter<String> events;
     private final JobStore store;
+    private final long writeAfterMillis;
 
     public ProgressPublisher(@Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                             MutinyEmitter<String> events, JobStore store) {
+                             MutinyEmitter<String> events, JobStore store,
+                             @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter) {
         this.events = events;
         this.store = store;
+        this.writeAfterMillis = writeAfter.toMillis();
     }
 
-    public void claimed(ClaimedJob job) {
-        publish(ProgressEvent.of(job.id(), job.userId(), Stage.LOAD, JobStatus.PROCESSING, job.progress(), job.seq()));
-    }
-
-    /** Records the stage in the job row (renewing the lease) and publishes it; a lost lease stops the job. */
-    public void stageDone(JobContext context, Stage stage, Map<String, Long> timings) {
-        ClaimedJob job = context.job();
-        JobStore.Progress stored = store.advance(job, stage, stage.progressWhenDone(), timings)
-                .orElseThrow(() -> new LeaseLostException(job.id()));
-        publish(ProgressEvent.of(job.id(), job.userId(), stage, JobStatus.PROCESSING, stored.progress(), stored.seq()));
-    }
-
-    public void completed(JobContext context) {
-        ClaimedJob job = context.job();
-        publish(ProgressEvent.of(job.id(), job.userId(), Stage.EMIT, JobStatus.COMPLETED, 100, context.completionSeq()));
-    }
-
-    public void ended(ClaimedJob job, Stage stage, JobStatus status, JobStore.Progress stored, String errorCode, String message) {
-        publish(ProgressEvent.of(job.id(), job.userId(), stage, status, stored.progress(), stored.seq())
-                .withError(errorCode, message));
+    /** The claim: the job is processing, LOAD running (the claim wrote the row). */
+    public void claimed(JobContext context) {
+        publish(ProgressEvent.of(context.job().id(), context.job().userId(), Stage.LOAD, JobStatus.PROCESSING,
+                context.progress(), context.job().seq()));
     }
 
     /**
-     * Waits for Kafka's acknowledgement. A failed publish is logged, not fatal: the job row is the
-     * truth, and the gateway sends it to every subscriber when they (re)subscribe.
+     * {@code done} finished after {@code millis} and {@code next} runs now. Marked in the row (which
+     * also renews the lease and notices a lost one) when the stage was long enough to be worth showing.
+     */
+    public void stageDone(JobContext context, Stage done, Stage next, long millis, Map<String, Long> timings) {
+        int progress = context.raiseProgress(done.progressWhenDone());
+        long seq = context.nextSeq();
+        if (millis >= writeAfterMillis && context.progressWrites() < MAX_PROGRESS_WRITES) {
+            if (!store.markProgress(context.job(), next, progress, seq, timings)) {
+                throw new LeaseLostException(context.job().id());
+            }
+            context.progressWritten();
+        }
+        publish(ProgressEvent.of(context.job().id(), context.job().userId(), next, JobStatus.PROCESSING, progress, seq));
+    }
+
+    /** The completion PERSIST wrote with the attempt's last number. */
+    public void completed(JobContext context) {
+        publish(ProgressEvent.of(context.job().id(), context.job().userId(), Stage.EMIT, JobStatus.COMPLETED, 100, context.seq()));
+    }
+
+    /** The end of a failed attempt (failed, or pending until a retry), at the stage that failed. */
+    public void ended(JobContext context, JobStatus status, JobStore.Progress stored, String errorCode, String message) {
+        publish(ProgressEvent.of(context.job().id(), context.job().userId(), context.stage(), status, stored.progress(), stored.seq())
+                .withError(errorCode, message));
+    }
+
+    /** A job failed outside any attempt (a poison job, by the sweeper), announced from its row. */
+    public void announce(ProgressEvent event) {
+        publish(event);
+    }
+
+    /**
+     * Not awaited: what a subscriber must see is in the job row (at the claim, for long stages and at
+     * the end), and one producer keeps a job's events in order (same key, same partition). A failed
+     * publish is logged, not fatal: the gateway sends the stored state to whoever (re)subscribes.
      */
     private void publish(ProgressEvent event) {
         Message<String> message = Message.of(Json.write(event)).addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId().toString()).build());
-        // not awaited: the job row is already written, and one producer keeps a job's events in order
-        // (same key, same partition); waiting for each acknowledgement cost every job a round trip per stage
         events.sendMessage(message).subscribe().with(sent -> { },
                 failure -> LOG.warnf("progress event for job %s (seq %d) not published: %s", event.jobId(), event.seq(), failure.toString()));
     }

@@ -1,6 +1,7 @@
 package io.distill.worker.scheduling;
 
 import io.distill.model.Json;
+import io.distill.model.jobs.JobTransitions;
 import io.distill.model.RunEvent;
 import io.distill.model.RunStatus;
 import io.smallrye.mutiny.Uni;
@@ -25,27 +26,23 @@ import java.util.List;
  */
 @ApplicationScoped
 public class RunTracker {
-    private static final String REFRESH = """
-            with counted as (
-                select r.id,
-                       count(j.id) filter (where j.status in ('completed', 'failed', 'cancelled')) as processed,
-                       count(j.id) filter (where j.status = 'completed') as extracted,
-                       count(j.id) filter (where j.status = 'failed') as failed,
-                       count(res.id) as inserted
-                from extraction_runs r
-                left join extraction_jobs j on j.run_id = r.id
-                left join extraction_results res on res.job_id = j.id
-                where r.status = 'running'
-                group by r.id)
+    /** Brings each running run's counters up to date from its jobs' outcomes, and ends a run whose jobs have all ended. */
+    private static final String REFRESH = "with counted as (" + JobTransitions.RUN_COUNTS + """
+            ),
+            inserted as (
+                select j.run_id as id, count(res.id) as inserted
+                from extraction_jobs j join extraction_results res on res.job_id = j.id
+                where j.run_id in (select id from counted)
+                group by j.run_id)
             update extraction_runs r set
-                processed = c.processed, extracted = c.extracted, inserted = c.inserted, updated_at = now(),
+                processed = c.processed, extracted = c.extracted, inserted = coalesce(i.inserted, 0), updated_at = now(),
                 status = case when c.processed >= r.considered
                               then case when c.failed > 0 then $1 else $2 end else r.status end,
                 finished_at = case when c.processed >= r.considered then now() end
-            from counted c
+            from counted c left join inserted i on i.id = c.id
             where r.id = c.id
-              and (r.processed, r.extracted, r.inserted) is distinct from (c.processed, c.extracted, c.inserted)
-               or r.id = c.id and c.processed >= r.considered
+              and ((r.processed, r.extracted, r.inserted) is distinct from (c.processed, c.extracted, coalesce(i.inserted, 0))
+                   or c.processed >= r.considered)
             returning r.id, r.user_id, r.status, r.considered, r.processed, r.extracted, r.inserted, r.updated, r.points_inserted""";
 
     private final Pool pool;

@@ -2,13 +2,16 @@ package io.distill.worker.scheduling;
 
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
+import io.distill.model.ProgressEvent;
+import io.distill.model.jobs.JobTransitions;
+import io.distill.worker.pipeline.PipelineSettings;
+import io.distill.worker.progress.ProgressPublisher;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -30,34 +33,25 @@ import java.util.List;
 public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     private static final String LEASE_NAME = "sweeper";
-    private static final String DUE = """
-            update extraction_jobs set enqueued_at = now() where id in (
-                select id from extraction_jobs
-                where (status = 'pending' and (next_retry_at is null or next_retry_at <= now())
-                       and (coalesce(enqueued_at, created_at) < now() - make_interval(secs => $1)
-                            or coalesce(enqueued_at, created_at) < next_retry_at))
-                   or (status = 'processing' and lease_expires_at < now()
-                       and coalesce(enqueued_at, created_at) < lease_expires_at)
-                order by created_at
-                limit $2
-                for update skip locked)
-            returning id, user_id""";
-
     private final Pool pool;
     private final SingletonLease lease;
+    private final ProgressPublisher progress;
+    private final int maxLeaseExpiries;
     private final RunTracker runs;
     private final MutinyEmitter<String> jobs;
     private final Duration interval;
     private final Duration stuckAfter;
     private final int batchSize;
 
-    public Sweeper(Pool pool, SingletonLease lease, RunTracker runs,
+    public Sweeper(Pool pool, SingletonLease lease, RunTracker runs, ProgressPublisher progress, PipelineSettings pipeline,
                    @Channel("jobs-requeue") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> jobs,
                    @ConfigProperty(name = "distill.sweeper.interval") Duration interval,
                    @ConfigProperty(name = "distill.sweeper.stuck-after") Duration stuckAfter,
                    @ConfigProperty(name = "distill.sweeper.batch-size") int batchSize) {
         this.pool = pool;
         this.lease = lease;
+        this.progress = progress;
+        this.maxLeaseExpiries = pipeline.maxLeaseExpiries();
         this.runs = runs;
         this.jobs = jobs;
         this.interval = interval;
@@ -65,12 +59,17 @@ public class Sweeper {
         this.batchSize = batchSize;
     }
 
+    // not before start-up is done: the requeue emitter only connects once messaging has started
     @Scheduled(every = "${distill.sweeper.interval}", delayed = "${distill.sweeper.interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         try {
             // the lease outlives one missed tick, so a slow sweep does not hand over mid-way
             if (lease.tryAcquire(LEASE_NAME, interval.multipliedBy(3))) {
+                int poisoned = failPoisoned();
+                if (poisoned > 0) {
+                    LOG.warnf("sweeper failed %d poison jobs (their lease expired %d times)", poisoned, maxLeaseExpiries);
+                }
                 int requeued = requeueDue();
                 if (requeued > 0) {
                     LOG.infof("sweeper re-enqueued %d jobs", requeued);
@@ -82,10 +81,15 @@ public class Sweeper {
         }
     }
 
+    int failPoisoned() {
+        List<ProgressEvent> failed = JobTransitions.failPoisoned(pool, maxLeaseExpiries, batchSize).await().atMost(Duration.ofSeconds(30));
+        failed.forEach(progress::announce);
+        return failed.size();
+    }
+
     int requeueDue() {
         List<Row> due = new ArrayList<>();
-        pool.preparedQuery(DUE).execute(Tuple.of(stuckAfter.toMillis() / 1000.0, batchSize))
-                .await().atMost(Duration.ofSeconds(30)).forEach(due::add);
+        JobTransitions.due(pool, stuckAfter.toMillis() / 1000.0, batchSize).await().atMost(Duration.ofSeconds(30)).forEach(due::add);
         List<Uni<Void>> sends = new ArrayList<>();
         for (Row row : due) {
             String jobId = row.getUUID("id").toString();

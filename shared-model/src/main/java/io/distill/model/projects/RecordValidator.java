@@ -2,10 +2,9 @@ package io.distill.model.projects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -26,18 +25,29 @@ import java.util.Map;
 /**
  * Checks a record against its project: strict JSON Schema (draft 2020-12) first, then each rule,
  * a CEL expression over {@code record} that must be true. CEL is not Turing-complete and has no
- * I/O, so users' rules cannot do anything but compute a boolean. Compiling a definition also
- * checks it, which is how the API refuses a broken project before any job uses it.
+ * I/O, and every rule runs under an iteration budget, so users' rules cannot do anything but
+ * compute a boolean, quickly. Compiling a definition also checks it (the schema against the
+ * meta-schema and {@link SchemaRules}, the rest against {@link DefinitionRules}), which is how the
+ * API refuses a broken project before any job uses it; nothing in a definition is ever fetched.
  */
 public final class RecordValidator {
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** Loop iterations one rule may take on one record, over all its nested comprehensions. */
+    static final int RULE_ITERATIONS = 10_000;
+    private static final CelOptions CEL_LIMITS = CelOptions.current()
+            .maxExpressionCodePointSize(2_000)
+            .maxParseRecursionDepth(32)
+            .comprehensionMaxIterations(RULE_ITERATIONS)
+            .maxRegexProgramSize(500)
+            .build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(CEL_LIMITS)
             .addVar("record", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .setResultType(SimpleType.BOOL)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addLibraries(CelExtensions.strings())
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(CEL_LIMITS)
             .addLibraries(CelExtensions.strings())
             .build();
 
@@ -63,26 +73,11 @@ public final class RecordValidator {
     /** Compiles the definition's schema and rules; throws {@link InvalidProjectException} naming every problem. */
     public static RecordValidator compile(ProjectDefinition definition) {
         List<String> problems = new ArrayList<>();
-        JsonSchema schema = null;
-        JsonNode root = definition.schema();
-        if (root == null || !"object".equals(root.path("type").asText()) || !root.path("properties").isObject()) {
-            problems.add("schema must be a JSON Schema whose root has \"type\": \"object\" and \"properties\"");
-        } else {
-            try {
-                schema = SCHEMAS.getSchema(root);
-                schema.initializeValidators();
-            } catch (RuntimeException e) {
-                problems.add("schema is not a valid JSON Schema: " + e.getMessage());
-            }
-            for (String field : definition.dedupeKey()) {
-                if (!root.path("properties").has(field)) {
-                    problems.add("dedupeKey field '" + field + "' is not a property of the schema");
-                }
-            }
-        }
+        JsonSchema schema = compileSchema(definition, problems);
+        DefinitionRules.check(definition, problems);
         List<CompiledRule> rules = new ArrayList<>();
         for (ProjectDefinition.Rule rule : definition.rules()) {
-            if (rule.name() == null || rule.name().isBlank() || rule.expression() == null) {
+            if (rule == null || rule.name() == null || rule.name().isBlank() || rule.expression() == null) {
                 problems.add("every rule needs a name and an expression");
                 continue;
             }
@@ -99,6 +94,35 @@ public final class RecordValidator {
             throw new InvalidProjectException(problems);
         }
         return new RecordValidator(schema, List.copyOf(rules));
+    }
+
+    private static JsonSchema compileSchema(ProjectDefinition definition, List<String> problems) {
+        JsonNode root = definition.schema();
+        if (root == null || !"object".equals(root.path("type").asText()) || !root.path("properties").isObject()
+                || root.path("properties").isEmpty()) {
+            problems.add("schema must be a JSON Schema whose root has \"type\": \"object\" and at least one property");
+            return null;
+        }
+        for (String field : definition.dedupeKey()) {
+            if (!root.path("properties").has(field)) {
+                problems.add("dedupeKey field '" + field + "' is not a property of the schema");
+            }
+        }
+        if (!SchemaRules.check(root, problems)) {
+            return null;
+        }
+        List<String> metaProblems = SchemaFactory.metaProblems(root).stream()
+                .map(m -> "schema " + m.getMessage()).sorted().toList();
+        if (!metaProblems.isEmpty()) {
+            problems.addAll(metaProblems);
+            return null;
+        }
+        try {
+            return SchemaFactory.compile(root);
+        } catch (RuntimeException e) {
+            problems.add("schema is not usable: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Every violation, schema first (in document order), then rules; empty when the record passes. */
@@ -120,6 +144,7 @@ public final class RecordValidator {
                     violations.add(new Violation("rule:" + rule.name(), rule.message() == null ? rule.expression() : rule.message()));
                 }
             } catch (CelEvaluationException e) {
+                // an exhausted iteration budget lands here too: the rule fails, the job says why
                 violations.add(new Violation("rule:" + rule.name(), "could not be evaluated: " + e.getMessage()));
             }
         }

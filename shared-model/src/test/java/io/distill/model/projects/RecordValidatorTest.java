@@ -71,7 +71,7 @@ class RecordValidatorTest {
     @Test
     void aBrokenDefinitionIsRefusedWithEveryProblemNamed() {
         ProjectDefinition broken = new ProjectDefinition(null, null, (ObjectNode) json("""
-                {"type": "object", "properties": {"a": {"type": "string"}}}"""), null, null,
+                {"type": "object", "additionalProperties": false, "required": ["a"], "properties": {"a": {"type": "string"}}}"""), null, null,
                 List.of(new ProjectDefinition.Rule("r1", "record.a +", "x"),
                         new ProjectDefinition.Rule("r2", "size(record.a)", "not a boolean"),
                         new ProjectDefinition.Rule("r3", "java.lang.Runtime.exec('rm')", "no scripts")),

@@ -3,6 +3,7 @@ package io.distill.storage.s3;
 import io.distill.testinfra.S3Local;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The S3 storage against a real S3-compatible server (S3Proxy) over HTTP with SigV4. */
+@Tag("infra")
 class S3FileStorageTest {
     static S3Local server;
     static S3FileStorage storage;

@@ -4,14 +4,13 @@ import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
 import io.distill.worker.formats.InvalidDocumentException;
+import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,10 +21,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * ASCII DXF, streamed group by group: units and version from the header, layers, blocks, the text
- * of TEXT/MTEXT/ATTRIB/DIMENSION entities, and the title block (attributes such as drawing number,
- * title, revision, scale). No maintained Java DXF library exists on Maven Central (kabeja is
- * abandoned), so this reads the group-code format itself; only ASCII DXF is supported.
+ * DXF drawings (ASCII and binary, R12 to R2018), streamed group by group: units and version from
+ * the header, layers, blocks, the text of TEXT/MTEXT/ATTRIB/DIMENSION entities, and the title block
+ * (attributes such as drawing number, title, revision, scale). No maintained Java DXF library is on
+ * Maven Central (kabeja is abandoned), so {@link DxfGroups} reads the group-code format itself.
  */
 @ApplicationScoped
 public class DxfExtractor implements FormatExtractor {
@@ -52,25 +51,15 @@ public class DxfExtractor implements FormatExtractor {
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         Drawing drawing = new Drawing();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1))) {
-            String codeLine;
-            while ((codeLine = in.readLine()) != null) {
-                String value = in.readLine();
-                if (value == null) {
-                    throw new InvalidDocumentException("the DXF ends in the middle of a group (truncated)");
-                }
-                int code;
-                try {
-                    code = Integer.parseInt(codeLine.strip());
-                } catch (NumberFormatException e) {
-                    throw new InvalidDocumentException("not an ASCII DXF: expected a group code, found '" + abbreviate(codeLine) + "'");
-                }
-                drawing.accept(code, value.strip());
+        try (DxfGroups groups = DxfGroups.open(source.open())) {
+            DxfGroups.Group group;
+            while ((group = groups.next()) != null) {
+                drawing.accept(group.code(), group.value());
                 if (drawing.textChars > limits.maxTextChars()) {
-                    throw new io.distill.worker.formats.LimitExceededException("drawing text exceeds " + limits.maxTextChars() + " characters");
+                    throw new LimitExceededException("drawing text exceeds " + limits.maxTextChars() + " characters");
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new io.distill.worker.formats.LimitExceededException("extraction interrupted (time limit)");
+                    throw new LimitExceededException("extraction interrupted (time limit)");
                 }
             }
         }
@@ -84,6 +73,7 @@ public class DxfExtractor implements FormatExtractor {
         String headerVariable;
         String entity;
         String entityLayer = "0";
+        Charset charset;
         final Map<Integer, StringBuilder> groups = new TreeMap<>();
         final Map<String, Object> header = new LinkedHashMap<>();
         final Set<String> layers = new LinkedHashSet<>();
@@ -99,31 +89,32 @@ public class DxfExtractor implements FormatExtractor {
         void accept(int code, String value) {
             if (code == 0) {
                 endEntity();
-                switch (value) {
+                switch (value.strip()) {
                     case "SECTION" -> expectSectionName = true;
                     case "ENDSEC" -> section = "";
-                    default -> startEntity(value);
+                    default -> startEntity(value.strip());
                 }
                 return;
             }
             if (expectSectionName && code == 2) {
-                section = value;
+                section = value.strip();
                 expectSectionName = false;
                 return;
             }
             if (section.equals("HEADER")) {
                 if (code == 9) {
-                    headerVariable = value;
+                    headerVariable = value.strip();
                 } else if (headerVariable != null) {
-                    header.putIfAbsent(headerVariable, value);
+                    header.putIfAbsent(headerVariable, value.strip());
                 }
                 return;
             }
+            // text values keep their spaces: MTEXT continues a word across its 250-character chunks
             if (entity != null && (code == 1 || code == 2 || code == 3 || code == 42)) {
-                groups.computeIfAbsent(code, k -> new StringBuilder()).append(value);
+                groups.computeIfAbsent(code, k -> new StringBuilder()).append(code == 42 ? value.strip() : value);
                 textChars += value.length();
             } else if (entity != null && code == 8) {
-                entityLayer = value;
+                entityLayer = decode(value.strip());
             }
         }
 
@@ -140,39 +131,50 @@ public class DxfExtractor implements FormatExtractor {
             if (entity == null) {
                 return;
             }
-            String text1 = group(1);
+            String text1 = decode(group(1));
             switch (entity) {
                 case "LAYER" -> {
-                    if (section.equals("TABLES") && !group(2).isEmpty()) {
-                        layers.add(group(2));
+                    if (section.equals("TABLES") && !group(2).isBlank()) {
+                        layers.add(decode(group(2).strip()));
                     }
                 }
                 case "BLOCK" -> {
-                    if (!group(2).isEmpty()) {
-                        blocks.add(group(2));
+                    if (!group(2).isBlank()) {
+                        blocks.add(decode(group(2).strip()));
                     }
                 }
-                case "TEXT" -> addText(text1);
-                case "MTEXT" -> addText(mtext(group(3) + text1));
-                case "ATTRIB", "ATTDEF" -> {
-                    String tag = group(2).toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
-                    if (!tag.isEmpty() && !text1.isEmpty() && entity.equals("ATTRIB")) {
-                        attributes.putIfAbsent(tag, text1);
+                case "TEXT" -> addText(DxfText.text(text1));
+                case "MTEXT" -> addText(DxfText.mtext(decode(group(3) + group(1))));
+                case "ATTRIB" -> {
+                    String tag = decode(group(2)).strip().toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
+                    String value = DxfText.text(text1).strip();
+                    if (!tag.isEmpty() && !value.isEmpty()) {
+                        attributes.putIfAbsent(tag, value);
                         String field = TITLE_FIELDS.get(tag);
                         if (field != null) {
-                            titleBlock.putIfAbsent(field, text1);
+                            titleBlock.putIfAbsent(field, value);
                         }
+                        addText(tag + ": " + value);
                     }
                 }
                 case "DIMENSION" -> {
-                    String shown = text1.isEmpty() || text1.equals("<>") ? group(42) : text1.replace("<>", group(42));
-                    if (!shown.isEmpty()) {
-                        dimensions.add(shown);
+                    String measured = group(42);
+                    String shown = DxfText.mtext(text1.isEmpty() || text1.equals("<>") ? measured : text1.replace("<>", measured));
+                    if (!shown.isBlank()) {
+                        dimensions.add(shown.strip());
                     }
                 }
                 default -> { }
             }
             entity = null;
+        }
+
+        private String decode(String raw) {
+            if (charset == null) {
+                // the header comes first; a file without one is taken as its version's default
+                charset = DxfText.charset(string(header.get("$ACADVER")), string(header.get("$DWGCODEPAGE")));
+            }
+            return DxfText.decode(raw, charset);
         }
 
         private void addText(String text) {
@@ -221,14 +223,9 @@ public class DxfExtractor implements FormatExtractor {
                 return "code " + code;
             }
         }
-    }
 
-    /** MTEXT inline formatting: paragraph breaks become new lines, font and style codes go. */
-    static String mtext(String raw) {
-        return raw.replace("\\P", "\n").replaceAll("\\\\[A-Za-z][^;\\\\]*;", "").replace("{", "").replace("}", "");
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        private static String string(Object value) {
+            return value == null ? null : value.toString();
+        }
     }
 }

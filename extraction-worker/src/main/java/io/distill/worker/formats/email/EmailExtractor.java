@@ -3,37 +3,53 @@ package io.distill.worker.formats.email;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
+import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
+import io.distill.worker.formats.NestedDocuments;
 import io.distill.worker.formats.Source;
-import io.distill.worker.formats.TextBuilder;
-import io.distill.worker.formats.html.HtmlExtractor;
+import io.distill.worker.formats.text.TextDecoding;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import org.jsoup.Jsoup;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.apache.james.mime4j.MimeIOException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.dom.Body;
+import org.apache.james.mime4j.dom.Entity;
+import org.apache.james.mime4j.dom.Message;
+import org.apache.james.mime4j.dom.Multipart;
+import org.apache.james.mime4j.dom.SingleBody;
+import org.apache.james.mime4j.message.DefaultMessageBuilder;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * E-mail (.eml, RFC 5322 + MIME) with Jakarta Mail: headers, the text body (the plain part, or the
- * HTML part without markup), and the attachments listed by name, type and size.
+ * E-mail (.eml, RFC 5322 + MIME) with Apache James mime4j in its permissive mode, as mail servers
+ * read real mail: a malformed address or a missing boundary does not lose the message. Header
+ * values are decoded here: raw UTF-8 (RFC 6532) or a legacy 8-bit charset, then encoded words
+ * ({@code =?UTF-8?B?…?=}). Attachments are read by their own extractors ({@link MailDocument}).
  */
 @ApplicationScoped
 public class EmailExtractor implements FormatExtractor {
     private static final int MAX_DEPTH = 10;
+    private static final Set<String> HEADERS = Set.of("subject", "from", "to", "cc", "date", "message-id");
+    private final NestedDocuments nested;
+
+    @Inject
+    public EmailExtractor(Instance<FormatRegistry> registry) {
+        this(new NestedDocuments(registry::get));
+    }
+
+    public EmailExtractor(NestedDocuments nested) {
+        this.nested = nested;
+    }
 
     @Override
     public Set<String> formats() {
@@ -42,83 +58,136 @@ public class EmailExtractor implements FormatExtractor {
 
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
+        if (source.size() > limits.maxTextFileBytes()) {
+            throw new LimitExceededException("message is " + source.size() + " bytes; e-mail is limited to " + limits.maxTextFileBytes());
+        }
+        DefaultMessageBuilder builder = new DefaultMessageBuilder();
+        builder.setMimeEntityConfig(MimeConfig.copy(MimeConfig.PERMISSIVE).setMaxHeaderCount(2_000).setMaxHeaderLen(256 * 1024).build());
+        builder.setDecodeMonitor(DecodeMonitor.SILENT);
+        Message message;
         try (InputStream in = source.open()) {
-            if (source.size() > limits.maxTextFileBytes()) {
-                throw new LimitExceededException("message is " + source.size() + " bytes; e-mail is limited to " + limits.maxTextFileBytes());
-            }
-            MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
-            Parts parts = new Parts(limits.maxMimeParts());
-            parts.walk(message, 0);
-
-            TextBuilder text = new TextBuilder(limits.maxTextChars());
-            String headers = "Subject: " + nullToEmpty(message.getSubject()) + "\nFrom: " + addresses(message.getFrom())
-                    + "\nTo: " + addresses(message.getAllRecipients()) + "\nDate: " + nullToEmpty(message.getHeader("Date", null));
-            text.section(1, "headers", headers);
-            if (!parts.plain.isEmpty()) {
-                parts.plain.forEach(body -> text.section(1, "body", body));
-            } else {
-                parts.html.forEach(body -> text.section(1, "body", HtmlExtractor.toDocument(Jsoup.parse(body), limits.maxTextChars()).text()));
-            }
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("subject", nullToEmpty(message.getSubject()));
-            metadata.put("from", addresses(message.getFrom()));
-            metadata.put("to", addresses(message.getRecipients(MimeMessage.RecipientType.TO)));
-            metadata.put("date", nullToEmpty(message.getHeader("Date", null)));
-            metadata.put("messageId", nullToEmpty(message.getMessageID()));
-            metadata.put("attachments", parts.attachments);
-            metadata.put("parts", parts.count);
-            return text.build("email", metadata);
-        } catch (MessagingException e) {
+            message = builder.parseMessage(in);
+        } catch (MimeIOException e) {
             throw new InvalidDocumentException("unreadable e-mail: " + e.getMessage(), e);
+        }
+        if (message.getHeader() == null || message.getHeader().getFields().isEmpty()) {
+            throw new InvalidDocumentException("unreadable e-mail: no headers");
+        }
+        MailDocument mail = new MailDocument();
+        for (String name : new String[] {"Subject", "From", "To", "Cc", "Date", "Message-ID"}) {
+            mail.header(name, "");
+        }
+        for (Field field : message.getHeader().getFields()) {
+            String name = field.getName().toLowerCase(Locale.ROOT);
+            if (HEADERS.contains(name)) {
+                String canonical = switch (name) {
+                    case "message-id" -> "Message-ID";
+                    case "cc" -> "Cc";
+                    default -> Character.toUpperCase(name.charAt(0)) + name.substring(1);
+                };
+                if (mail.headers.get(canonical).isEmpty()) {
+                    mail.header(canonical, headerValue(field));
+                }
+            }
+        }
+        new Parts(mail, limits).walk(message, 0);
+        return mail.build("email", limits, nested);
+    }
+
+    /**
+     * A header's value as text: its raw bytes (UTF-8 when they are, else their legacy charset),
+     * unfolded, then its encoded words decoded.
+     */
+    static String headerValue(Field field) {
+        byte[] raw = field.getRaw() == null ? field.getBody().getBytes(StandardCharsets.UTF_8) : field.getRaw().toByteArray();
+        String line = TextDecoding.decode(raw);
+        int colon = line.indexOf(':');
+        String value = (colon >= 0 ? line.substring(colon + 1) : line).replace("\r\n", "").replace("\n", "").strip();
+        try {
+            return DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return value;
         }
     }
 
-    /** Collects text bodies and attachments through nested multiparts, within the part limit. */
+    /** Walks the MIME tree within the part and depth limits, collecting bodies and attachments. */
     private static final class Parts {
-        final List<String> plain = new ArrayList<>();
-        final List<String> html = new ArrayList<>();
-        final List<Map<String, Object>> attachments = new ArrayList<>();
-        final int max;
-        int count;
+        private final MailDocument mail;
+        private final ExtractionLimits limits;
 
-        Parts(int max) {
-            this.max = max;
+        Parts(MailDocument mail, ExtractionLimits limits) {
+            this.mail = mail;
+            this.limits = limits;
         }
 
-        void walk(Part part, int depth) throws MessagingException, IOException {
-            if (++count > max) {
-                throw new LimitExceededException("e-mail has more than " + max + " MIME parts");
+        void walk(Entity entity, int depth) throws IOException {
+            if (++mail.parts > limits.maxMimeParts()) {
+                throw new LimitExceededException("e-mail has more than " + limits.maxMimeParts() + " MIME parts");
             }
             if (depth > MAX_DEPTH) {
                 throw new LimitExceededException("e-mail nests MIME parts deeper than " + MAX_DEPTH);
             }
-            boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
-            if (attachment) {
-                Map<String, Object> a = new LinkedHashMap<>();
-                a.put("filename", nullToEmpty(part.getFileName()));
-                a.put("contentType", part.getContentType().split(";")[0].trim().toLowerCase());
-                a.put("size", part.getSize());
-                attachments.add(a);
-            } else if (part.isMimeType("multipart/*")) {
-                Multipart multipart = (Multipart) part.getContent();
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    walk(multipart.getBodyPart(i), depth + 1);
+            Body body = entity.getBody();
+            String filename = filename(entity);
+            boolean attachment = filename != null || "attachment".equalsIgnoreCase(entity.getDispositionType());
+            if (body instanceof Multipart multipart) {
+                for (Entity part : multipart.getBodyParts()) {
+                    walk(part, depth + 1);
                 }
-            } else if (part.isMimeType("text/plain")) {
-                plain.add(String.valueOf(part.getContent()));
-            } else if (part.isMimeType("text/html")) {
-                html.add(String.valueOf(part.getContent()));
-            } else if (part.isMimeType("message/rfc822")) {
-                walk((Part) part.getContent(), depth + 1);
+                // a multipart whose first boundary is missing has all its content in the preamble
+                if (multipart.getBodyParts().isEmpty() && multipart.getPreamble() != null) {
+                    mail.plainBodies.add(multipart.getPreamble());
+                }
+            } else if (body instanceof Message inner && !attachment) {
+                walk(inner, depth + 1);
+            } else if (body instanceof SingleBody single) {
+                String type = entity.getMimeType() == null ? "text/plain" : entity.getMimeType().toLowerCase(Locale.ROOT);
+                if (attachment) {
+                    byte[] bytes = readAttachment(single);
+                    mail.attachments.add(new MailDocument.Attachment(filename == null ? "attachment" : filename, type,
+                            bytes == null ? -1 : bytes.length, bytes, null));
+                } else if (type.equals("text/plain") || type.equals("text/html")) {
+                    String text = TextDecoding.decode(read(single, limits.maxTextFileBytes()), entity.getCharset());
+                    (type.equals("text/plain") ? mail.plainBodies : mail.htmlBodies).add(text);
+                }
+            } else if (body instanceof Message inner) {
+                // an attached message (message/rfc822 with a file name): read as its own document
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                new org.apache.james.mime4j.message.DefaultMessageWriter().writeMessage(inner, out);
+                byte[] bytes = out.size() > limits.maxAttachmentBytes() ? null : out.toByteArray();
+                String name = filename == null ? "message.eml" : filename.toLowerCase(Locale.ROOT).endsWith(".eml") ? filename : filename + ".eml";
+                mail.attachments.add(new MailDocument.Attachment(name, "message/rfc822",
+                        out.size(), bytes, null));
             }
         }
-    }
 
-    private static String addresses(Address[] addresses) {
-        return addresses == null ? "" : String.join(", ", Arrays.stream(addresses).map(Address::toString).toList());
-    }
+        private byte[] readAttachment(SingleBody body) throws IOException {
+            try (InputStream in = body.getInputStream()) {
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxAttachmentBytes() + 1));
+                return bytes.length > limits.maxAttachmentBytes() ? null : bytes;
+            }
+        }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
+        private static byte[] read(SingleBody body, long limit) throws IOException {
+            try (InputStream in = body.getInputStream()) {
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+                if (bytes.length > limit) {
+                    throw new LimitExceededException("an e-mail body is larger than " + limit + " bytes");
+                }
+                return bytes;
+            }
+        }
+
+        private static String filename(Entity entity) {
+            String name = entity.getFilename();
+            if (name == null || name.isBlank()) {
+                return null;
+            }
+            try {
+                return DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT, StandardCharsets.UTF_8).strip();
+            } catch (IllegalArgumentException malformed) {
+                return name.strip();
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
+import io.distill.worker.formats.text.TextDecoding;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -28,7 +29,12 @@ public class HtmlExtractor implements FormatExtractor {
 
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
-        Document html = Jsoup.parse(new ByteArrayInputStream(source.readAll(limits.maxTextFileBytes())), null, "");
+        byte[] bytes = source.readAll(limits.maxTextFileBytes());
+        Document html = Jsoup.parse(new ByteArrayInputStream(bytes), null, "");
+        if (html.text().indexOf('\uFFFD') >= 0) {
+            // the declared charset is wrong (it happens): decide from the bytes instead
+            html = Jsoup.parse(TextDecoding.decode(bytes), "");
+        }
         return toDocument(html, limits.maxTextChars());
     }
 

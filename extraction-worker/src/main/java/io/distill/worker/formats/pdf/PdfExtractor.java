@@ -7,6 +7,7 @@ import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
+import io.distill.worker.formats.ocr.Ocr;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
@@ -14,6 +15,10 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
+import org.apache.pdfbox.pdmodel.interactive.form.PDTerminalField;
 import org.apache.pdfbox.text.PDFTextStripper;
 
 import java.io.IOException;
@@ -25,9 +30,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * PDF with PDFBox: the text layer page by page; a page without one (a scan) goes to OCR. Encrypted
- * and corrupt files fail as validation errors; the page count and the decompressed size of content
- * streams are capped, and PDFBox caches decoded streams in temporary files, not the heap.
+ * PDF with PDFBox: the text layer page by page; a page without one (a scan) goes to OCR (JBIG2
+ * scans decode with PDFBox's jbig2-imageio). A file that opens without a password is read, whatever
+ * its permission flags say ("no copy" restricts viewers, and every common extractor reads such
+ * files); one that needs a password, or is corrupt, fails as a validation error. The page count and
+ * the decompressed size of content streams are capped, and PDFBox caches decoded streams in
+ * temporary files, not the heap.
  */
 @ApplicationScoped
 public class PdfExtractor implements FormatExtractor {
@@ -57,9 +65,6 @@ public class PdfExtractor implements FormatExtractor {
             file = copy;
         }
         try (PDDocument pdf = load(file)) {
-            if (pdf.isEncrypted() && !pdf.getCurrentAccessPermission().canExtractContent()) {
-                throw new InvalidDocumentException("the PDF is encrypted and does not permit text extraction");
-            }
             int pages = pdf.getNumberOfPages();
             if (pages > limits.maxPdfPages()) {
                 throw new LimitExceededException("the PDF has " + pages + " pages; the limit is " + limits.maxPdfPages());
@@ -67,12 +72,10 @@ public class PdfExtractor implements FormatExtractor {
             checkContentStreams(pdf, limits.maxPdfStreamBytes());
             Ocr.Document scans = ocr.document(file);
             TextBuilder text = new TextBuilder(limits.maxTextChars());
-            PDFTextStripper stripper = new PDFTextStripper();
+            PDFTextStripper stripper = new PageTextStripper();
             int ocrPages = 0;
             for (int page = 1; page <= pages; page++) {
-                stripper.setStartPage(page);
-                stripper.setEndPage(page);
-                String layer = stripper.getText(pdf);
+                String layer = pageText(stripper, pdf, page);
                 if (layer.strip().length() < MIN_TEXT_LAYER_CHARS && limits.ocrEnabled()) {
                     text.section(page, "page-ocr", scans.page(pdf, page - 1, limits.ocrPageTimeout()));
                     ocrPages++;
@@ -83,6 +86,7 @@ public class PdfExtractor implements FormatExtractor {
                     throw new LimitExceededException("extraction interrupted (time limit)");
                 }
             }
+            text.section(pages, "form", formFields(pdf));
             PDDocumentInformation info = pdf.getDocumentInformation();
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("pages", pages);
@@ -97,6 +101,59 @@ public class PdfExtractor implements FormatExtractor {
                 Files.deleteIfExists(copy);
             }
         }
+    }
+
+    /**
+     * One page's text layer in content order, which keeps columns apart. Text drawn rotated or
+     * vertical comes out one fragment per line that way; such a page is read again sorted by
+     * position, which groups characters by their direction first.
+     */
+    static String pageText(PDFTextStripper stripper, PDDocument pdf, int page) throws IOException {
+        stripper.setStartPage(page);
+        stripper.setEndPage(page);
+        stripper.setSortByPosition(false);
+        String text = stripper.getText(pdf);
+        if (!fragmented(text)) {
+            return text;
+        }
+        stripper.setSortByPosition(true);
+        String sorted = stripper.getText(pdf);
+        stripper.setSortByPosition(false);
+        return fragmented(sorted) ? text : sorted;
+    }
+
+    /** Many lines of one to three characters: the mark of text read across its direction. */
+    public static boolean fragmented(String text) {
+        int lines = 0;
+        int chars = 0;
+        for (String line : text.split("\n")) {
+            String content = line.strip();
+            if (!content.isEmpty()) {
+                lines++;
+                chars += content.length();
+            }
+        }
+        return lines >= 20 && chars < 4 * lines;
+    }
+
+    /** Filled-in form fields (AcroForm), "name: value", which the page text does not hold. */
+    static String formFields(PDDocument pdf) {
+        PDAcroForm form = pdf.getDocumentCatalog().getAcroForm(null);
+        if (form == null) {
+            return "";
+        }
+        StringBuilder fields = new StringBuilder();
+        for (PDField field : form.getFieldTree()) {
+            if (field instanceof PDTerminalField && !(field instanceof PDSignatureField)) {
+                String value = field.getValueAsString();
+                if (value != null && !value.isBlank() && !value.equals("Off")) {
+                    String name = field.getAlternateFieldName() != null && !field.getAlternateFieldName().isBlank()
+                            ? field.getAlternateFieldName() : field.getPartialName();
+                    fields.append(name == null ? "" : name.strip()).append(": ").append(value.strip()).append('\n');
+                }
+            }
+        }
+        return fields.toString();
     }
 
     /**

@@ -32,11 +32,18 @@ public final class StepReader implements AutoCloseable {
     }
 
     /**
-     * Opens the document (ISO 8859-1, as Part 21 files are) within the STEP limits and reads its
+     * Opens the document (byte for byte; {@link StepStrings} decodes strings) within the STEP limits and reads its
      * first statement, which must be the ISO-10303-21 keyword.
      */
     public static StepReader open(Source source, ExtractionLimits limits) throws IOException {
-        StepReader reader = new StepReader(new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.ISO_8859_1)),
+        java.io.InputStream in = new java.io.BufferedInputStream(source.open());
+        // some exporters start the file with a UTF-8 byte-order mark
+        in.mark(3);
+        byte[] bom = in.readNBytes(3);
+        if (!(bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF)) {
+            in.reset();
+        }
+        StepReader reader = new StepReader(new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1)),
                 limits.maxStepEntityBytes(), limits.maxStepNesting());
         try {
             StepEntity first = reader.next();

@@ -8,16 +8,13 @@ import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
-/** Plain text and Markdown: UTF-8 (Latin-1 when it is not), one section per paragraph. */
+/** Plain text and Markdown in whatever charset ({@link TextDecoding}), one section per paragraph. */
 @ApplicationScoped
 public class PlainTextExtractor implements FormatExtractor {
+    private static final com.google.re2j.Pattern PARAGRAPH_BREAK = com.google.re2j.Pattern.compile("\\n\\s*\\n");
 
     @Override
     public Set<String> formats() {
@@ -26,22 +23,12 @@ public class PlainTextExtractor implements FormatExtractor {
 
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
-        String text = decode(source.readAll(limits.maxTextFileBytes())).replace("\r\n", "\n");
+        String text = TextDecoding.decode(source.readAll(limits.maxTextFileBytes())).replace("\r\n", "\n");
         TextBuilder builder = new TextBuilder(limits.maxTextChars());
-        for (String paragraph : text.split("\\n\\s*\\n")) {
+        for (String paragraph : PARAGRAPH_BREAK.split(text)) {
             builder.section(1, "paragraph", paragraph);
         }
         long lines = text.isEmpty() ? 0 : text.lines().count();
         return builder.build("text", Map.of("chars", text.length(), "lines", lines));
-    }
-
-    public static String decode(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
     }
 }

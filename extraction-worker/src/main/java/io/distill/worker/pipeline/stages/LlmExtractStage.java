@@ -1,35 +1,35 @@
 package io.distill.worker.pipeline.stages;
 
 import io.distill.model.Stage;
-import io.distill.worker.jobs.JobStore;
 import io.distill.worker.llm.ExtractionRequest;
 import io.distill.worker.llm.Extractor;
 import io.distill.worker.llm.LlmBudget;
+import io.distill.worker.llm.LlmSettings;
 import io.distill.worker.llm.LlmUsage;
 import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
 
 /**
  * Produces the structured record with the configured {@link Extractor}. A paid extractor first
- * checks the user's daily budget; whatever the outcome, the requests it made and what they cost
- * are recorded, so failed attempts count too.
+ * makes sure the budget set aside (see {@link LlmBudget}) covers what the job may cost; what the
+ * calls cost is settled with the attempt's end, failed attempts included.
  */
 @ApplicationScoped
 public class LlmExtractStage implements PipelineStage {
-    private static final Logger LOG = Logger.getLogger(LlmExtractStage.class);
     private final Extractor extractor;
     private final LlmBudget budget;
-    private final JobStore store;
     private final WorkerMetrics metrics;
+    private final LlmSettings settings;
 
-    public LlmExtractStage(Extractor extractor, LlmBudget budget, JobStore store, WorkerMetrics metrics) {
+    public LlmExtractStage(Extractor extractor, LlmBudget budget, WorkerMetrics metrics, LlmSettings settings) {
         this.extractor = extractor;
         this.budget = budget;
-        this.store = store;
         this.metrics = metrics;
+        this.settings = settings;
     }
 
     @Override
@@ -39,29 +39,36 @@ public class LlmExtractStage implements PipelineStage {
 
     @Override
     public void run(JobContext context) {
-        String userId = context.job().userId();
         if (extractor.usesProvider()) {
-            budget.ensureAvailable(userId);
+            reserveFor(context);
         }
-        LlmUsage usage = new LlmUsage();
+        LlmUsage usage = context.usage();
+        int before = usage.calls();
         try {
             context.extraction(extractor.extract(context.document(), new ExtractionRequest(context.job(), context.project(), usage)));
         } finally {
-            account(context, usage);
+            if (usage.calls() > before) {
+                metrics.llm(usage);
+            }
         }
     }
 
-    private void account(JobContext context, LlmUsage usage) {
-        if (usage.calls() == 0) {
-            return;
+    /**
+     * Makes sure the budget set aside covers this job's worst case: the claim reserved a first part;
+     * a longer document tops it up here (or, if the claim could not reserve, asks for the whole).
+     */
+    private void reserveFor(JobContext context) {
+        BigDecimal needed = budget.estimate(context.project().definition(), context.document().text().length(), parts(context));
+        LlmBudget.Reservation held = context.reservation();
+        if (held == null) {
+            context.reservation(budget.reserve(context.job().userId(), needed));
+        } else if (needed.compareTo(held.amount()) > 0) {
+            budget.reserve(context.job().userId(), needed.subtract(held.amount()));
+            context.reservation(held.plus(needed.subtract(held.amount())));
         }
-        metrics.llm(usage);
-        try {
-            store.countLlmCalls(context.job(), usage.calls());
-            budget.record(context.job().userId(), usage);
-        } catch (RuntimeException e) {
-            // the stage's own outcome matters more than a lost tally; the provider bills regardless
-            LOG.warnf("job %s: recording %d LLM calls failed: %s", context.job().id(), usage.calls(), e.toString());
-        }
+    }
+
+    private int parts(JobContext context) {
+        return Math.max(1, (int) Math.ceil(context.document().text().length() / (double) settings.chunkChars()));
     }
 }

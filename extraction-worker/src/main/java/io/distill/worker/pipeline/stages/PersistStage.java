@@ -65,19 +65,35 @@ public class PersistStage implements PipelineStage {
                 "textPreview", text.length() > PREVIEW_CHARS ? text.substring(0, PREVIEW_CHARS) : text,
                 "metadata", context.document().metadata()));
         result.put("telemetry", extraction.telemetry());
-        long seq;
         try {
             JobStore.Completion completion = new JobStore.Completion(extraction.extractor(), new JsonObject(result),
                     telemetry(extraction.telemetry()),
                     conn -> records.write(conn, context.job(), project, extraction.fields()));
-            seq = store.complete(context.job(), completion, context.stageMillis())
-                    .orElseThrow(() -> new LeaseLostException(context.job().id()));
+            long seq = context.nextSeq();
+            if (!store.complete(context.job(), seq, completion, context.stageMillis(), context.spend())) {
+                throw new LeaseLostException(context.job().id());
+            }
         } catch (LeaseLostException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (refusedValue(e)) {
+                // a value the database cannot hold: the same record fails the same way every time
+                throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "the record cannot be stored: " + e.getMessage(), e);
+            }
             throw new PipelineException(ErrorClass.PERSISTENCE_ERROR, "storing the result failed: " + e.getMessage(), e);
         }
-        context.completionSeq(seq);
+    }
+
+
+    /** SQLSTATE class 22 (data exception) or 54 (program limit): the value, not the database, is at fault. */
+    private static boolean refusedValue(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JobStore.Telemetry telemetry(Map<String, Object> t) {

@@ -11,30 +11,19 @@ import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Turns the source into a {@link DocumentModel} with the extractor of its format, under a time
- * limit: a document that is unreadable, over a limit or too slow fails its job as a validation
- * error, and the worker goes on with the next one.
+ * Turns the source into a {@link DocumentModel} with the extractor of its format. It runs on a
+ * stage thread under TEXT_EXTRACT's deadline (the {@link io.distill.worker.pipeline.StageExecutor}):
+ * a document that is unreadable, over a limit or too slow fails its job as a validation error, and
+ * the worker goes on with the next one.
  */
 @ApplicationScoped
 public class TextExtractStage implements PipelineStage {
     private final FormatRegistry formats;
     private final ExtractionLimits limits;
-    private final ExecutorService extractors = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "text-extract");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public TextExtractStage(FormatRegistry formats, ExtractionLimits limits) {
         this.formats = formats;
@@ -49,43 +38,28 @@ public class TextExtractStage implements PipelineStage {
     @Override
     public void run(JobContext context) {
         FormatExtractor extractor = formats.forFormat(context.job().format());
-        Future<DocumentModel> extraction = extractors.submit(() -> extractor.extract(context.source(), limits));
         DocumentModel document;
         try {
-            document = extraction.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            extraction.cancel(true);
-            throw new PipelineException(ErrorClass.VALIDATION_ERROR,
-                    "text extraction took longer than " + limits.timeout().toSeconds() + " s");
-        } catch (InterruptedException e) {
-            extraction.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new PipelineException(ErrorClass.INTERNAL_ERROR, "interrupted during text extraction");
-        } catch (ExecutionException e) {
-            throw classify(e.getCause());
+            document = extractor.extract(context.source(), limits);
+        } catch (InvalidDocumentException | LimitExceededException e) {
+            throw new PipelineException(ErrorClass.VALIDATION_ERROR, e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            // the file was read in LOAD: what fails here is its content
+            throw new PipelineException(ErrorClass.VALIDATION_ERROR, "unreadable document: " + e.getMessage(), e);
+        } catch (PipelineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a parser's unexpected exception is a property of this file: the same file fails the same way again
+            throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "unreadable document (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // the document's nesting or size, not a bug: the same file fails the same way every time
+            throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "the document is too complex to extract ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
         if (document.text().isBlank()) {
             throw new PipelineException(ErrorClass.VALIDATION_ERROR, "document has no text");
         }
         context.document(document);
-    }
-
-    private static PipelineException classify(Throwable failure) {
-        if (failure instanceof PipelineException pipeline) {
-            return pipeline;
-        }
-        if (failure instanceof InvalidDocumentException || failure instanceof LimitExceededException) {
-            return new PipelineException(ErrorClass.VALIDATION_ERROR, failure.getMessage(), failure);
-        }
-        if (failure instanceof OutOfMemoryError || failure instanceof StackOverflowError) {
-            return new PipelineException(ErrorClass.VALIDATION_ERROR, "the document is too complex to extract ("
-                    + failure.getClass().getSimpleName() + ")", failure);
-        }
-        return new PipelineException(ErrorClass.INTERNAL_ERROR, "text extraction failed: " + failure, failure);
-    }
-
-    @PreDestroy
-    void stop() {
-        extractors.shutdownNow();
     }
 }
