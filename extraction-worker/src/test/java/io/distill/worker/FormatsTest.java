@@ -185,8 +185,31 @@ class FormatsTest {
         completed("after-large.html", "html", Fixtures.html());
     }
 
+    @Test
+    void theJobsOptionsNarrowWhatIsReadAndABadOneFailsTheJobAsTheCallersError() throws Exception {
+        JsonNode second = completed("report.pdf", "pdf", Fixtures.textPdf(), "{\"pages\": \"2\", \"maxChars\": 30}");
+        assertEquals(1, second.at("/metadata/pagesRead").asInt(), second.toString());
+        assertEquals(30, second.at("/metadata/cut/keptChars").asInt(), second.toString());
+        assertTrue(second.get("textPreview").asText().startsWith("Page two: findings"), second.toString());
+        assertEquals(30, second.get("textPreview").asText().length());
+
+        UUID id = uploadJob("scan.pdf", "pdf", Fixtures.scannedPdf());
+        t.db.update("update extraction_jobs set options = '{\"ocrLanguage\": \"xyz\"}'::jsonb where id = ?", id);
+        t.enqueue(id);
+        t.awaitStatus(id, "failed");
+        Map<String, Object> failed = t.db.query("select error_code, error_message, retry_count from extraction_jobs where id = ?", id).get(0);
+        assertEquals("validation_error", failed.get("error_code"));
+        assertTrue(failed.get("error_message").toString().startsWith("OCR language 'xyz' is not installed"), failed.toString());
+        assertEquals(0, failed.get("retry_count"), "the caller's error is not retried");
+    }
+
     private JsonNode completed(String name, String format, byte[] content) throws Exception {
+        return completed(name, format, content, "{}");
+    }
+
+    private JsonNode completed(String name, String format, byte[] content, String options) throws Exception {
         UUID id = uploadJob(name, format, content);
+        t.db.update("update extraction_jobs set options = ?::jsonb where id = ?", options, id);
         t.enqueue(id);
         t.awaitStatus(id, "completed");
         String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r");

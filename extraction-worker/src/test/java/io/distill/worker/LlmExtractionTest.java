@@ -391,11 +391,41 @@ class LlmExtractionTest {
         assertEquals(2, t.db.query("select seen_count from broker_reports where user_id = 'hana'").get(0).get("seen_count"));
     }
 
+    @Test
+    void aJobChoosesAModelItsProjectAllowsAndItsMetadataIsDataInTheDocumentFence() {
+        UUID project = insertProjectWithModel("mona", "gpt-4o-mini", 1500, 60_000, List.of("gpt-4.1"));
+        UUID id = t.insertProjectJob("mona", project, REPORT, 3);
+        t.db.update("update extraction_jobs set options = '{\"model\": \"gpt-4.1\"}'::jsonb,"
+                + " metadata = '{\"channel\": \"desk-7\", \"posted_at\": \"2026-11-30T08:00:00Z\"}'::jsonb where id = ?", id);
+        OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report")));
+        t.enqueue(id);
+        awaitTerminal(id, "completed");
+        JsonNode request = OpenAiStub.firstRequest(id);
+        assertEquals("gpt-4.1", request.get("model").asText());
+        String document = request.at("/messages/1/content").asText();
+        assertTrue(document.matches("(?s)<document-[0-9a-f]+>\nMetadata about this document, as its sender gave it: "
+                + "\\{\"channel\":\"desk-7\",\"posted_at\":\"2026-11-30T08:00:00Z\"}\n\n.*</document-[0-9a-f]+>"), document);
+
+        UUID refused = t.insertProjectJob("mona", project, REPORT, 3);
+        t.db.update("update extraction_jobs set options = '{\"model\": \"o3\"}'::jsonb where id = ?", refused);
+        t.enqueue(refused);
+        awaitTerminal(refused, "failed");
+        Map<String, Object> job = job(refused);
+        assertEquals("validation_error", job.get("error_code"));
+        assertEquals("option model: 'o3' is not a model this project allows (model.name and model.allowed of its definition)",
+                job.get("error_message"));
+        assertEquals(0, job.get("llm_calls"), "refused before any call");
+    }
+
     /** The broker-report template with another model and token limits, stored as a project of the user. */
     private UUID insertProjectWithModel(String user, String model, int maxTokens, int tokenCap) {
+        return insertProjectWithModel(user, model, maxTokens, tokenCap, null);
+    }
+
+    private UUID insertProjectWithModel(String user, String model, int maxTokens, int tokenCap, List<String> allowed) {
         var template = io.distill.model.projects.Templates.get("broker-report");
         var definition = new io.distill.model.projects.ProjectDefinition(template.description(), template.record(), template.schema(),
-                template.prompt(), new io.distill.model.projects.ProjectDefinition.ModelSettings(model, 0.0, maxTokens, tokenCap),
+                template.prompt(), new io.distill.model.projects.ProjectDefinition.ModelSettings(model, 0.0, maxTokens, tokenCap, allowed),
                 template.rules(), template.dedupeKey());
         UUID id = UUID.randomUUID();
         t.db.update("insert into projects (id, user_id, name, template) values (?, ?, ?, null)", id, user, model + "-" + id);

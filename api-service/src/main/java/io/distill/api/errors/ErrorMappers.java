@@ -82,6 +82,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalidOptions(io.distill.model.jobs.JobOptions.InvalidOptionsException e) {
+        return error(Response.Status.BAD_REQUEST, "invalid_options", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response rateLimited(RateLimitedException e) {
         return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", e.retryAfterSeconds())

@@ -7,6 +7,7 @@ import io.distill.api.projects.ProjectService;
 import io.distill.api.tenancy.Tenants;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
+import io.distill.model.jobs.JobOptions;
 import io.distill.model.jobs.JobTransitions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -91,7 +92,7 @@ public class JobService {
                           Map<String, Object> options, Integer maxRetries, String idempotencyKey, String hash, String project) {
         // PostgreSQL keeps microseconds; the cursor must round-trip exactly
         return new NewJob(UUID.randomUUID(), userId, sourceKind, upload, format, text, metadata == null ? Map.of() : metadata,
-                options == null ? Map.of() : options, maxRetries == null ? defaultMaxRetries : maxRetries,
+                JobOptions.parse(options).toMap(), maxRetries == null ? defaultMaxRetries : maxRetries,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash, project);
     }
 

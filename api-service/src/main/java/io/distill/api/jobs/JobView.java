@@ -18,7 +18,9 @@ public record JobView(
         String sourceKind,
         String filename,
         String format,
+        Long fileSize,
         Map<String, Object> metadata,
+        Map<String, Object> options,
         UUID projectId,
         Integer projectVersion,
         int llmCalls,
@@ -41,10 +43,10 @@ public record JobView(
         JobError error = errorCode == null ? null : new JobError(errorCode, row.getString("error_message"));
         return new JobView(row.getUUID("id"), row.getString("status"), row.getInteger("progress"), row.getString("current_stage"),
                 row.getLong("event_seq"), row.getString("source_kind"), row.getString("filename"), row.getString("format"),
-                map(row, "metadata"), row.getUUID("project_id"), row.getInteger("project_version"), row.getInteger("llm_calls"),
-                map(row, "result"), error, row.getInteger("retry_count"), row.getInteger("max_retries"), instant(row, "next_retry_at"),
-                map(row, "stage_timings"), instant(row, "created_at"), instant(row, "started_at"), instant(row, "completed_at"),
-                instant(row, "updated_at"));
+                row.getLong("file_size"), map(row, "metadata"), map(row, "options"), row.getUUID("project_id"),
+                row.getInteger("project_version"), row.getInteger("llm_calls"), map(row, "result"), error, row.getInteger("retry_count"),
+                row.getInteger("max_retries"), instant(row, "next_retry_at"), map(row, "stage_timings"), instant(row, "created_at"),
+                instant(row, "started_at"), instant(row, "completed_at"), instant(row, "updated_at"));
     }
 
     private static Map<String, Object> map(Row row, String column) {

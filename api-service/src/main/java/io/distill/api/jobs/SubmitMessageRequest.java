@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.Map;
 
@@ -15,8 +16,9 @@ public record SubmitMessageRequest(
         @Size(max = 1_000_000, message = "must be at most 1,000,000 characters")
         @CleanText
         String text,
+        @Schema(description = "The caller's data about the message (channel, author, posted time, source URL…); the model sees it as data")
         @CleanJson Map<String, Object> metadata,
-        @CleanJson Map<String, Object> options,
+        @Schema(description = JobOptionsDoc.DESCRIPTION) @CleanJson Map<String, Object> options,
         @Min(value = 0, message = "must be at least 0") @Max(value = 10, message = "must be at most 10")
         Integer maxRetries,
         /* a project id, or a built-in template name (news-event, broker-report, drawing, generic) */

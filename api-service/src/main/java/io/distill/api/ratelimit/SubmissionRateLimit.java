@@ -71,13 +71,8 @@ public class SubmissionRateLimit {
         Allowance allowance = allowances.computeIfAbsent(userId, Allowance::new);
         Uni<Void> refill;
         synchronized (allowance) {
-            long now = System.nanoTime();
-            if (allowance.tokens > 0 && now < allowance.tokensExpireAt) {
-                allowance.tokens--;
+            if (spentFromMemory(allowance)) {
                 return Uni.createFrom().voidItem();
-            }
-            if (now < allowance.refusedUntil) {
-                throw refused(allowance.refusedUntil - now);
             }
             if (allowance.refill == null) {
                 // one reservation per user at a time; submissions arriving meanwhile wait for it
@@ -93,17 +88,28 @@ public class SubmissionRateLimit {
 
     private Uni<Void> hitAfterRefill(Allowance allowance) {
         synchronized (allowance) {
-            long now = System.nanoTime();
-            if (allowance.tokens > 0 && now < allowance.tokensExpireAt) {
-                allowance.tokens--;
+            if (spentFromMemory(allowance)) {
                 return Uni.createFrom().voidItem();
-            }
-            if (now < allowance.refusedUntil) {
-                throw refused(allowance.refusedUntil - now);
             }
         }
         // the block ran out while this submission waited: ask again
         return Uni.createFrom().deferred(() -> hit(allowance.userId));
+    }
+
+    /**
+     * Spends one of this replica's tokens (true), refuses while the bucket is known to be empty
+     * ({@link RateLimitedException}), or says a refill is needed (false). Under the allowance's lock.
+     */
+    private boolean spentFromMemory(Allowance allowance) {
+        long now = System.nanoTime();
+        if (allowance.tokens > 0 && now < allowance.tokensExpireAt) {
+            allowance.tokens--;
+            return true;
+        }
+        if (now < allowance.refusedUntil) {
+            throw refused(allowance.refusedUntil - now);
+        }
+        return false;
     }
 
     /** Forgets users this replica has nothing on (their state lives in the bucket row). */

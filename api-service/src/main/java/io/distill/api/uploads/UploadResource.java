@@ -2,14 +2,14 @@ package io.distill.api.uploads;
 
 import io.distill.api.identity.CurrentUser;
 import io.distill.api.jobs.JobService;
-import io.distill.api.jobs.SubmittedJob;
 import io.distill.api.ratelimit.SubmissionRateLimit;
 import io.distill.model.Json;
-import io.distill.model.input.UntrustedInput;
 import io.distill.model.files.DocumentFormat;
 import io.distill.model.files.FileStorage;
 import io.distill.model.files.FormatDetector;
 import io.distill.model.files.UnsupportedFileException;
+import io.distill.model.input.UntrustedInput;
+import io.distill.model.jobs.JobOptions;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
@@ -23,6 +23,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -59,6 +62,8 @@ public class UploadResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @APIResponse(responseCode = "202", description = "Accepted: the job, the stored size, the detected format and the options as they apply",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmittedUpload.class)))
     @Blocking // reads the head of the file and copies it into storage
     public Uni<Response> upload(@RestForm("file") FileUpload file, @RestForm("options") String options,
                                 @RestForm("recordId") String recordId, @RestForm("fieldId") String fieldId,
@@ -77,7 +82,7 @@ public class UploadResource {
                 throw new BadRequestException(field.getKey() + " " + problem);
             }
         }
-        Map<String, Object> parsedOptions = parseOptions(options);
+        JobOptions parsedOptions = JobOptions.parse(parseOptions(options));
         DocumentFormat format = FormatDetector.detect(file.fileName(), head(file));
         String userId = user.id();
         return rateLimit.hit(userId)
@@ -90,11 +95,12 @@ public class UploadResource {
                     putIfPresent(metadata, "attachmentId", attachmentId);
                     metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
                     return jobs.submitUpload(userId, new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
-                            metadata, parsedOptions, project);
+                            metadata, parsedOptions.toMap(), project);
                 })
                 .map(job -> {
                     URI location = URI.create("/api/jobs/" + job.id());
-                    return Response.accepted(new SubmittedJob(job.id(), job.status(), location.toString())).location(location).build();
+                    return Response.accepted(new SubmittedUpload(job.id(), job.status(), location.toString(), file.size(), format.id(),
+                            parsedOptions.toMap())).location(location).build();
                 });
     }
 

@@ -9,6 +9,7 @@ import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.distill.testinfra.TokenForge;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Tag;
 import io.restassured.http.ContentType;
@@ -17,6 +18,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class JobResourceTest {
+    @TestHTTPResource("/api/jobs")
+    URI jobsUrl;
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
@@ -81,6 +88,33 @@ class JobResourceTest {
         assertEquals(UUID.fromString(id), message.jobId());
         assertEquals(user, message.userId());
         await("outbox drained").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> db.count("select count(*) from outbox where message_key = ?", id), n -> n == 0);
+    }
+
+    @Test
+    void optionsAreCheckedStoredNormalisedAndShown() {
+        long before = jobCount();
+        TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", "x", "options", Map.of("maxChars", "ten")))
+                .post("/api/jobs").then().statusCode(400).body("error", equalTo("invalid_options"))
+                .body("reason", equalTo("option 'maxChars' must be a whole number from 1 to 50000000"));
+        TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", "x", "options", Map.of("pages", "3-1")))
+                .post("/api/jobs").then().statusCode(400).body("reason", equalTo("option 'pages': range 3-1 ends before it starts"));
+        assertEquals(before, jobCount());
+        String id = TestAuth.as(user).contentType(ContentType.JSON)
+                .body(Map.of("text", "x", "options", Map.of("pages", " 1-2,5", "attachments", false, "ocr", "auto")))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
+        TestAuth.as(user).get("/api/jobs/" + id).then().statusCode(200)
+                .body("options", equalTo(Map.of("pages", "1-2,5", "attachments", false)));
+    }
+
+    @Test
+    void aClientThatOffersHttp2IsServed() throws Exception {
+        // java.net.http asks for an h2c upgrade by default, as the demo and many SDKs do
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(jobsUrl).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TestAuth.token(user)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"over an upgraded connection\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
     }
 
     @Test

@@ -54,8 +54,10 @@ class UploadTest {
         byte[] content = "Plain notes from the site visit.\n\nAll good.".getBytes(StandardCharsets.UTF_8);
         File file = file("../../etc/passwd.txt", content);
         String id = TestAuth.as(user).multiPart("file", "../../etc/passwd.txt", Files.readAllBytes(file.toPath()), "text/plain")
-                .multiPart("options", "{\"language\":\"en\"}").multiPart("recordId", "R-17")
+                .multiPart("options", "{\"maxChars\": 20, \"ocr\": \"off\"}").multiPart("recordId", "R-17")
                 .post("/api/jobs/upload").then().statusCode(202).body("status", equalTo("pending"))
+                .body("fileSize", equalTo(content.length)).body("format", equalTo("text"))
+                .body("options", equalTo(Map.of("maxChars", 20, "ocr", "off")))
                 .extract().jsonPath().getString("id");
         Map<String, Object> row = db.query("select source_kind, filename, file_url, file_size, format, options::text as options, "
                 + "metadata::text as metadata from extraction_jobs where id = ?::uuid", id).get(0);
@@ -63,7 +65,9 @@ class UploadTest {
         assertEquals("passwd.txt", row.get("filename"), "the original name is data only, without its path");
         assertEquals("text", row.get("format"));
         assertEquals((long) content.length, ((Number) row.get("file_size")).longValue());
-        assertTrue(row.get("options").toString().contains("\"language\": \"en\""));
+        assertEquals("{\"ocr\": \"off\", \"maxChars\": 20}", row.get("options"));
+        TestAuth.as(user).get("/api/jobs/" + id).then().statusCode(200)
+                .body("options", equalTo(Map.of("maxChars", 20, "ocr", "off"))).body("fileSize", equalTo(content.length));
         assertTrue(row.get("metadata").toString().contains("\"recordId\": \"R-17\""));
         String url = (String) row.get("file_url");
         assertTrue(url.matches("local:\\d{4}/\\d{2}/\\d{2}/[0-9a-f-]{36}\\.txt"), url);
@@ -110,6 +114,9 @@ class UploadTest {
                 .body("reason", containsString("not a PNG, JPEG or TIFF"));
         TestAuth.as(user).multiPart("file", "a.txt", "hello".getBytes(), "text/plain").multiPart("options", "{not json")
                 .post("/api/jobs/upload").then().statusCode(400).body("reason", containsString("options is not valid JSON"));
+        TestAuth.as(user).multiPart("file", "a.txt", "hello".getBytes(), "text/plain").multiPart("options", "{\"language\": \"en\"}")
+                .post("/api/jobs/upload").then().statusCode(400).body("error", equalTo("invalid_options"))
+                .body("reason", equalTo("unknown option 'language'; accepted: pages, ocr, ocrLanguage, attachments, maxChars, model"));
         TestAuth.as(user).multiPart("options", "{}").post("/api/jobs/upload").then().statusCode(400)
                 .body("reason", containsString("'file' is required"));
         given().multiPart("file", "a.txt", "hello".getBytes(), "text/plain").post("/api/jobs/upload").then().statusCode(401);

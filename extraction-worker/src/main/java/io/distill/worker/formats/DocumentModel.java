@@ -16,4 +16,20 @@ public record DocumentModel(String format, String text, List<Section> sections, 
     public String sectionText(Section section) {
         return text.substring(section.start(), section.end());
     }
+
+    /**
+     * The first {@code chars} characters (never half a surrogate pair), sections cut with them;
+     * {@code metadata.cut} says how long the text was.
+     */
+    public DocumentModel cutAt(int chars) {
+        if (text.length() <= chars) {
+            return this;
+        }
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        List<Section> kept = sections.stream().filter(s -> s.start() < end)
+                .map(s -> new Section(s.page(), s.kind(), s.start(), Math.min(s.end(), end))).toList();
+        Map<String, Object> cutMetadata = new java.util.LinkedHashMap<>(metadata);
+        cutMetadata.put("cut", Map.of("keptChars", end, "totalChars", text.length()));
+        return new DocumentModel(format, text.substring(0, end), kept, cutMetadata);
+    }
 }

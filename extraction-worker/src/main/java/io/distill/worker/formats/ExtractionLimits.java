@@ -1,5 +1,6 @@
 package io.distill.worker.formats;
 
+import io.distill.model.jobs.JobOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -58,4 +59,14 @@ public interface ExtractionLimits {
 
     @WithDefault("60s")
     Duration ocrPageTimeout();
+
+    /** What the job's caller asked for (pages, OCR, attachments); the configured limits alone ask for nothing. */
+    default JobOptions options() {
+        return JobOptions.DEFAULTS;
+    }
+
+    /** What an attachment of the document is read with. */
+    default ExtractionLimits forAttachment() {
+        return this;
+    }
 }

@@ -38,7 +38,8 @@ public final class NestedDocuments {
         }
         DEPTH.get()[0]++;
         try {
-            return new Result(format.id(), registry.get().forFormat(format.id()).extract(Source.ofBytes(bytes), limits), null);
+            FormatExtractor extractor = registry.get().forFormat(format.id());
+            return new Result(format.id(), extractor.extract(Source.ofBytes(bytes), limits.forAttachment()), null);
         } catch (InvalidDocumentException | IOException e) {
             return new Result(format.id(), null, "unreadable: " + e.getMessage());
         } catch (LimitExceededException e) {

@@ -40,6 +40,28 @@ public final class Source {
         return file;
     }
 
+    /**
+     * The source as a file, for readers that need one (PDFBox reads at random, Tesseract takes a
+     * path): the file itself, or a temporary copy of the bytes that closing deletes.
+     */
+    public LocalFile localFile(String suffix) throws IOException {
+        if (file != null) {
+            return new LocalFile(file, false);
+        }
+        Path copy = Files.createTempFile("distill-source-", suffix);
+        Files.write(copy, bytes);
+        return new LocalFile(copy, true);
+    }
+
+    public record LocalFile(Path path, boolean temporary) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (temporary) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     /** All bytes, refused past {@code limit} (text-like formats, which are small by nature). */
     public byte[] readAll(long limit) throws IOException {
         if (size() > limit) {

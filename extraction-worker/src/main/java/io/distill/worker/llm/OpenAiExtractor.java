@@ -75,7 +75,7 @@ public class OpenAiExtractor implements Extractor {
     @Override
     public Extraction extract(DocumentModel document, ExtractionRequest request) {
         ProjectDefinition project = request.project().definition();
-        String modelName = project.model().name() != null ? project.model().name() : settings.defaultModel();
+        String modelName = modelFor(request, project);
         OpenAiChatRequestParameters.Builder shape = OpenAiChatRequestParameters.builder()
                 .modelName(modelName)
                 .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
@@ -100,7 +100,7 @@ public class OpenAiExtractor implements Extractor {
         String answeredBy = modelName;
         for (int i = 0; i < parts.size(); i++) {
             List<ChatMessage> messages = List.of(SystemMessage.from(system),
-                    UserMessage.from(Prompts.document(parts.get(i).text(), i + 1, parts.size(), nonce)));
+                    UserMessage.from(Prompts.document(parts.get(i).text(), request.job().metadata(), i + 1, parts.size(), nonce)));
             Answer answer = ask(messages, parameters, request, project);
             records.add(answer.record());
             evidence.addAll(answer.evidence());
@@ -120,6 +120,19 @@ public class OpenAiExtractor implements Extractor {
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = Json.mapper().convertValue(record, Map.class);
         return new Extraction(NAME, "llm", fields, grounded.evidence(), grounded.confidence(), grounded.summary(), telemetry);
+    }
+
+    /** The project's model, or the one the job chose among those the project allows. */
+    private String modelFor(ExtractionRequest request, ProjectDefinition project) {
+        String chosen = request.options().model();
+        if (chosen == null) {
+            return project.model().name() != null ? project.model().name() : settings.defaultModel();
+        }
+        if (!project.model().allows(chosen, settings.defaultModel())) {
+            throw new PipelineException(ErrorClass.VALIDATION_ERROR, "option model: '" + chosen
+                    + "' is not a model this project allows (model.name and model.allowed of its definition)");
+        }
+        return chosen;
     }
 
     /** One part: ask, and ask again (bounded) while the answer is not a usable JSON record. */

@@ -14,6 +14,7 @@ import java.util.Map;
  * quotes that ground each value.
  */
 final class Prompts {
+    static final int MAX_METADATA_CHARS = 4_000;
     private Prompts() {
     }
 
@@ -60,9 +61,20 @@ final class Prompts {
         return prompt.toString();
     }
 
-    static String document(String text, int part, int parts, String nonce) {
+    /**
+     * One part of the document in its fence, with the caller's metadata about it (channel, author,
+     * posted time, source URL…) as data inside the same fence: it informs the record, it never
+     * instructs. Metadata is bounded in the prompt as it is on submission.
+     */
+    static String document(String text, Map<String, Object> metadata, int part, int parts, String nonce) {
         String header = parts > 1 ? "Part " + part + " of " + parts + " of the document.\n" : "";
-        return header + "<document-" + nonce + ">\n" + text + "\n</document-" + nonce + ">";
+        String about = metadata == null || metadata.isEmpty() ? ""
+                : "Metadata about this document, as its sender gave it: " + bounded(Json.write(new java.util.TreeMap<>(metadata))) + "\n\n";
+        return header + "<document-" + nonce + ">\n" + about + text + "\n</document-" + nonce + ">";
+    }
+
+    private static String bounded(String json) {
+        return json.length() <= MAX_METADATA_CHARS ? json : json.substring(0, MAX_METADATA_CHARS) + "… (cut)";
     }
 
     static String repair(String problem) {

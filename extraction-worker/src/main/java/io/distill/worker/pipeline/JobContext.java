@@ -1,5 +1,7 @@
 package io.distill.worker.pipeline;
 
+import io.distill.model.ErrorClass;
+import io.distill.model.jobs.JobOptions;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.Source;
 import io.distill.worker.jobs.ClaimedJob;
@@ -20,6 +22,7 @@ public final class JobContext implements AutoCloseable {
     private DocumentModel document;
     private Extraction extraction;
     private Project project;
+    private JobOptions options;
     private long seq;
     private int progress;
     private int progressWrites;
@@ -84,6 +87,21 @@ public final class JobContext implements AutoCloseable {
 
     public void reservation(io.distill.worker.llm.LlmBudget.Reservation reservation) {
         this.reservation = reservation;
+    }
+
+    /**
+     * The job's options, as the API checked them on submission. A job stored before options were
+     * checked may carry some that cannot be taken: it fails as the caller's error, not ours.
+     */
+    public JobOptions options() {
+        if (options == null) {
+            try {
+                options = JobOptions.parse(job.options());
+            } catch (JobOptions.InvalidOptionsException e) {
+                throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, e.getMessage(), e);
+            }
+        }
+        return options;
     }
 
     public ClaimedJob job() {

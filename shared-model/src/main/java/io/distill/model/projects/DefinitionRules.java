@@ -22,9 +22,15 @@ final class DefinitionRules {
     static final int MAX_DEDUPE_FIELDS = 10;
     static final int MAX_OUTPUT_TOKENS = 128_000;
     static final int MAX_TOKEN_CAP = 10_000_000;
+    static final int MAX_ALLOWED_MODELS = 20;
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}");
 
     private DefinitionRules() {
+    }
+
+    /** A model name as providers spell them: letters, digits and {@code . _ : / @ -}, at most 100. */
+    static boolean isModelName(String name) {
+        return name != null && MODEL_NAME.matcher(name).matches();
     }
 
     static void check(ProjectDefinition definition, List<String> problems) {
@@ -44,8 +50,12 @@ final class DefinitionRules {
     }
 
     private static void checkModel(ProjectDefinition.ModelSettings model, List<String> problems) {
-        if (model.name() != null && !MODEL_NAME.matcher(model.name()).matches()) {
+        if (model.name() != null && !isModelName(model.name())) {
             problems.add("model.name must be a model name such as gpt-4o-mini (letters, digits and . _ : / @ -, at most 100)");
+        }
+        if (model.allowed() != null && (model.allowed().size() > MAX_ALLOWED_MODELS
+                || !model.allowed().stream().allMatch(DefinitionRules::isModelName))) {
+            problems.add("model.allowed must be at most " + MAX_ALLOWED_MODELS + " model names such as gpt-4o-mini");
         }
         if (model.temperature() != null && (model.temperature().isNaN() || model.temperature() < 0 || model.temperature() > 2)) {
             problems.add("model.temperature must be between 0 and 2");

@@ -43,8 +43,22 @@ public record ProjectDefinition(
     /**
      * @param tokenCap the most tokens (prompt + completion, over every call) one job may use
      */
-    public record ModelSettings(String name, Double temperature, Integer maxTokens, Integer tokenCap) {
-        public static final ModelSettings DEFAULT = new ModelSettings(null, 0.0, 1500, 60_000);
+    /**
+     * The model a project's jobs use ({@code name}; null: the worker's default) and the others a job
+     * may choose with its {@code model} option ({@code allowed}).
+     */
+    public record ModelSettings(String name, Double temperature, Integer maxTokens, Integer tokenCap, List<String> allowed) {
+        public static final ModelSettings DEFAULT = new ModelSettings(null, 0.0, 1500, 60_000, null);
+
+        /** A model name as providers spell them (the rule is {@link DefinitionRules#isModelName}). */
+        public static boolean isModelName(String model) {
+            return DefinitionRules.isModelName(model);
+        }
+
+        /** Whether a job may ask for {@code model}: the project's own model or one of those it allows. */
+        public boolean allows(String model, String defaultModel) {
+            return model.equals(name == null ? defaultModel : name) || (allowed != null && allowed.contains(model));
+        }
     }
 
     /** A rule in CEL over {@code record}; {@code message} is what a failure says. */

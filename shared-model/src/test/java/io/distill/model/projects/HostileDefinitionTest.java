@@ -127,11 +127,12 @@ class HostileDefinitionTest {
     void modelSettingsOutOfRangeAreRefused() {
         ObjectNode schema = schema("{\"a\":{\"type\":\"string\"}}", "\"required\":[\"a\"],");
         ProjectDefinition bad = new ProjectDefinition(null, null, schema, null,
-                new ProjectDefinition.ModelSettings("gpt 4o; drop table", -100.0, -5, 1), null, null);
+                new ProjectDefinition.ModelSettings("gpt 4o; drop table", -100.0, -5, 1, List.of("ok", "bad model!")), null, null);
         List<String> problems = problems(bad);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.name")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.temperature")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.maxTokens")), problems.toString());
+        assertTrue(problems.contains("model.allowed must be at most 20 model names such as gpt-4o-mini"), problems.toString());
     }
 
     @Test

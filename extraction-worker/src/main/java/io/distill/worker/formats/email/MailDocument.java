@@ -60,6 +60,8 @@ final class MailDocument {
             if (attachment.document() != null) {
                 entry.put("format", attachment.document().format());
                 text.nested("Attachment: " + attachment.filename(), attachment.document());
+            } else if (!limits.options().attachments()) {
+                entry.put("skipped", "not read (option attachments: false)");
             } else if (attachment.bytes() == null) {
                 entry.put("skipped", "over the attachment limits (size or nesting depth)");
             } else if (read >= limits.maxAttachments()) {

@@ -14,7 +14,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,21 +41,14 @@ public class ImageExtractor implements FormatExtractor {
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         if (!limits.ocrEnabled()) {
-            throw new InvalidDocumentException("an image has no text layer and OCR is off (distill.formats.ocr-enabled)");
+            throw new InvalidDocumentException("an image has no text layer and OCR is off (distill.formats.ocr-enabled or option ocr)");
         }
-        Path file = source.file();
-        Path copy = null;
-        if (file == null) {
-            copy = Files.createTempFile("distill-image-", ".img");
-            try (var in = source.open()) {
-                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            file = copy;
-        }
-        try {
+        try (Source.LocalFile local = source.localFile(".img")) {
+            Path file = local.path();
             Map<String, Object> metadata = inspect(file, limits);
             int pages = (int) metadata.get("pages");
-            String recognised = ocr.document(file).image(file, limits.ocrPageTimeout().multipliedBy(pages));
+            String recognised = ocr.document(file, limits.options().ocrLanguage())
+                    .image(file, limits.ocrPageTimeout().multipliedBy(pages));
             TextBuilder text = new TextBuilder(limits.maxTextChars());
             String[] pageTexts = recognised.split("\f");
             for (int page = 0; page < pageTexts.length; page++) {
@@ -64,10 +56,6 @@ public class ImageExtractor implements FormatExtractor {
             }
             metadata.put("ocrPages", pages);
             return text.build("image", metadata);
-        } finally {
-            if (copy != null) {
-                Files.deleteIfExists(copy);
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.distill.worker.formats.ocr;
 
+import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
 
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,18 +21,43 @@ import java.util.concurrent.TimeUnit;
 public final class Tesseract {
     /** Text one recognition may print: far above any page. */
     private static final long MAX_OUTPUT_BYTES = 8L << 20;
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
     private final String command;
-    private final String language;
+    private volatile Set<String> installed;
 
-    public Tesseract(String command, String language) {
+    public Tesseract(String command) {
         this.command = command;
-        this.language = language;
     }
 
-    public String recognise(Path image, Duration timeout) throws IOException {
+    /** Refuses a language (or {@code a+b} combination) with a pack that is not installed, naming those that are. */
+    public void requireLanguage(String language) throws IOException {
+        Set<String> languages = installedLanguages();
+        for (String one : language.split("\\+")) {
+            if (!languages.contains(one)) {
+                throw new InvalidDocumentException("OCR language '" + one + "' is not installed on this worker (installed: "
+                        + String.join(", ", new TreeSet<>(languages)) + ")");
+            }
+        }
+    }
+
+    /** The language packs Tesseract has, asked once. */
+    Set<String> installedLanguages() throws IOException {
+        if (installed == null) {
+            String listed = run(List.of(command, "--list-langs"), LIST_TIMEOUT, "listing its languages");
+            // the first line names the directory; every other is one language
+            installed = Set.copyOf(listed.lines().skip(1).map(String::strip).filter(line -> !line.isEmpty()).toList());
+        }
+        return installed;
+    }
+
+    public String recognise(Path image, String language, Duration timeout) throws IOException {
+        return run(List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3"), timeout, "reading the image");
+    }
+
+    private String run(List<String> arguments, Duration timeout, String what) throws IOException {
         Path output = Files.createTempFile("distill-ocr-", ".txt");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command, image.toString(), "stdout", "-l", language, "--psm", "3")
+            ProcessBuilder builder = new ProcessBuilder(arguments)
                     .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             // unbounded OpenMP threads make parallel OCR many times slower (reliability notes, ICIJ datashare #2234)
             builder.environment().put("OMP_THREAD_LIMIT", "1");
@@ -50,7 +79,7 @@ public final class Tesseract {
                 throw new LimitExceededException("OCR interrupted (time limit)");
             }
             if (process.exitValue() != 0) {
-                throw new IOException("tesseract could not read the image (exit code " + process.exitValue() + ")");
+                throw new IOException("tesseract failed " + what + " (exit code " + process.exitValue() + ")");
             }
             if (Files.size(output) > MAX_OUTPUT_BYTES) {
                 throw new LimitExceededException("OCR printed more than " + MAX_OUTPUT_BYTES + " bytes");

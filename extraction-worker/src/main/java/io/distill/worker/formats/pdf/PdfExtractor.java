@@ -1,5 +1,6 @@
 package io.distill.worker.formats.pdf;
 
+import io.distill.model.jobs.JobOptions;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
@@ -23,7 +24,6 @@ import org.apache.pdfbox.text.PDFTextStripper;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,27 +55,27 @@ public class PdfExtractor implements FormatExtractor {
 
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
-        Path file = source.file();
-        Path copy = null;
-        if (file == null) {
-            copy = Files.createTempFile("distill-pdf-", ".pdf");
-            try (var in = source.open()) {
-                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            file = copy;
-        }
-        try (PDDocument pdf = load(file)) {
+        // closed in reverse order: the document before its temporary copy is deleted
+        try (Source.LocalFile local = source.localFile(".pdf"); PDDocument pdf = load(local.path())) {
+            Path file = local.path();
             int pages = pdf.getNumberOfPages();
             if (pages > limits.maxPdfPages()) {
                 throw new LimitExceededException("the PDF has " + pages + " pages; the limit is " + limits.maxPdfPages());
             }
             checkContentStreams(pdf, limits.maxPdfStreamBytes());
-            Ocr.Document scans = ocr.document(file);
+            JobOptions options = limits.options();
+            Ocr.Document scans = ocr.document(file, options.ocrLanguage());
             TextBuilder text = new TextBuilder(limits.maxTextChars());
             PDFTextStripper stripper = new PageTextStripper();
             int ocrPages = 0;
+            int read = 0;
             for (int page = 1; page <= pages; page++) {
-                String layer = pageText(stripper, pdf, page);
+                if (!options.readsPage(page)) {
+                    continue;
+                }
+                read++;
+                boolean forced = options.ocr() == JobOptions.Ocr.FORCE && limits.ocrEnabled();
+                String layer = forced ? "" : pageText(stripper, pdf, page);
                 if (layer.strip().length() < MIN_TEXT_LAYER_CHARS && limits.ocrEnabled()) {
                     text.section(page, "page-ocr", scans.page(pdf, page - 1, limits.ocrPageTimeout()));
                     ocrPages++;
@@ -86,20 +86,22 @@ public class PdfExtractor implements FormatExtractor {
                     throw new LimitExceededException("extraction interrupted (time limit)");
                 }
             }
+            if (read == 0) {
+                throw new InvalidDocumentException("option pages: the PDF has " + pages + " pages, none of them selected");
+            }
             text.section(pages, "form", formFields(pdf));
             PDDocumentInformation info = pdf.getDocumentInformation();
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("pages", pages);
             metadata.put("ocrPages", ocrPages);
+            if (read < pages) {
+                metadata.put("pagesRead", read);
+            }
             metadata.put("title", info.getTitle() == null ? "" : info.getTitle());
             metadata.put("author", info.getAuthor() == null ? "" : info.getAuthor());
             metadata.put("producer", info.getProducer() == null ? "" : info.getProducer());
             metadata.put("encrypted", pdf.isEncrypted());
             return text.build("pdf", metadata);
-        } finally {
-            if (copy != null) {
-                Files.deleteIfExists(copy);
-            }
         }
     }
 

@@ -45,7 +45,8 @@ public class LlmExtractStage implements PipelineStage {
         LlmUsage usage = context.usage();
         int before = usage.calls();
         try {
-            context.extraction(extractor.extract(context.document(), new ExtractionRequest(context.job(), context.project(), usage)));
+            ExtractionRequest request = new ExtractionRequest(context.job(), context.options(), context.project(), usage);
+            context.extraction(extractor.extract(context.document(), request));
         } finally {
             if (usage.calls() > before) {
                 metrics.llm(usage);

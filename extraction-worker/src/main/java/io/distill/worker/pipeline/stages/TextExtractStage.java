@@ -7,6 +7,7 @@ import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatExtractor;
 import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.InvalidDocumentException;
+import io.distill.worker.formats.JobLimits;
 import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
@@ -15,7 +16,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 
 /**
- * Turns the source into a {@link DocumentModel} with the extractor of its format. It runs on a
+ * Turns the source into a {@link DocumentModel} with the extractor of its format, within the
+ * configured limits narrowed by the job's options ({@link JobLimits}); {@code maxChars} cuts the
+ * text it yields. It runs on a
  * stage thread under TEXT_EXTRACT's deadline (the {@link io.distill.worker.pipeline.StageExecutor}):
  * a document that is unreadable, over a limit or too slow fails its job as a validation error, and
  * the worker goes on with the next one.
@@ -40,7 +43,7 @@ public class TextExtractStage implements PipelineStage {
         FormatExtractor extractor = formats.forFormat(context.job().format());
         DocumentModel document;
         try {
-            document = extractor.extract(context.source(), limits);
+            document = extractor.extract(context.source(), JobLimits.of(limits, context.options()));
         } catch (InvalidDocumentException | LimitExceededException e) {
             throw new PipelineException(ErrorClass.VALIDATION_ERROR, e.getMessage(), e);
         } catch (java.io.IOException e) {
@@ -60,6 +63,7 @@ public class TextExtractStage implements PipelineStage {
         if (document.text().isBlank()) {
             throw new PipelineException(ErrorClass.VALIDATION_ERROR, "document has no text");
         }
-        context.document(document);
+        Integer maxChars = context.options().maxChars();
+        context.document(maxChars == null ? document : document.cutAt(maxChars));
     }
 }

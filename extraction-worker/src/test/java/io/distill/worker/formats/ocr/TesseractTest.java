@@ -38,7 +38,7 @@ class TesseractTest {
         // a child that outlives its parent unless the whole tree is killed
         Files.writeString(script, "#!/bin/sh\nsleep 600 &\necho $! > " + pidFile + "\nwait\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        hanging = new Tesseract(script.toString(), "eng");
+        hanging = new Tesseract(script.toString());
     }
 
     @AfterEach
@@ -53,7 +53,7 @@ class TesseractTest {
     void theDeadlineKillsTheProcessTree() throws Exception {
         Path image = Files.write(dir.resolve("page.png"), new byte[] {1, 2, 3});
         long t0 = System.nanoTime();
-        LimitExceededException e = assertThrows(LimitExceededException.class, () -> hanging.recognise(image, Duration.ofSeconds(1)));
+        LimitExceededException e = assertThrows(LimitExceededException.class, () -> hanging.recognise(image, "eng", Duration.ofSeconds(1)));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(millis < 3_000, "returned after " + millis + " ms");
         assertTrue(e.getMessage().contains("longer than 1 s"), e.getMessage());
@@ -64,7 +64,7 @@ class TesseractTest {
         Path image = Files.write(dir.resolve("page.png"), new byte[] {1, 2, 3});
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
-            Future<String> ocr = thread.submit(() -> hanging.recognise(image, Duration.ofMinutes(10)));
+            Future<String> ocr = thread.submit(() -> hanging.recognise(image, "eng", Duration.ofMinutes(10)));
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
             long t0 = System.nanoTime();
             ocr.cancel(true); // what the stage executor does at the stage's deadline
