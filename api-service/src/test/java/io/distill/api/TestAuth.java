@@ -1,30 +1,36 @@
 package io.distill.api;
 
+import static io.restassured.RestAssured.given;
+
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static io.restassured.RestAssured.given;
 
 /** Signs users in through the API's own local issuer (register, then token), as a browser would. */
 public final class TestAuth {
     private static final String PASSWORD = "correct horse battery staple";
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
-    private TestAuth() {
-    }
+    private TestAuth() {}
 
     public static String token(String user) {
         return TOKENS.computeIfAbsent(user, u -> {
-            int registered = given().contentType(ContentType.JSON).body(Map.of("username", u, "password", PASSWORD))
-                    .post("/api/auth/register").statusCode();
+            int registered = given().contentType(ContentType.JSON)
+                    .body(Map.of("username", u, "password", PASSWORD))
+                    .post("/api/auth/register")
+                    .statusCode();
             if (registered != 201 && registered != 409) {
                 throw new AssertionError("registering " + u + " answered " + registered);
             }
-            return given().contentType(ContentType.JSON).body(Map.of("username", u, "password", PASSWORD))
-                    .post("/api/auth/token").then().statusCode(200).extract().jsonPath().getString("accessToken");
+            return given().contentType(ContentType.JSON)
+                    .body(Map.of("username", u, "password", PASSWORD))
+                    .post("/api/auth/token")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getString("accessToken");
         });
     }
 
@@ -35,10 +41,18 @@ public final class TestAuth {
     public static String adminToken(String user) {
         return TOKENS.computeIfAbsent("admin:" + user, u -> {
             token(user);
-            String jdbc = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("distill.test.jdbc-url", String.class);
-            new io.distill.testinfra.Db(jdbc).update("update local_users set roles = array['user', 'admin'] where username = ?", user);
-            return given().contentType(ContentType.JSON).body(Map.of("username", user, "password", PASSWORD))
-                    .post("/api/auth/token").then().statusCode(200).extract().jsonPath().getString("accessToken");
+            String jdbc = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getValue("distill.test.jdbc-url", String.class);
+            new io.distill.testinfra.Db(jdbc)
+                    .update("update local_users set roles = array['user', 'admin'] where username = ?", user);
+            return given().contentType(ContentType.JSON)
+                    .body(Map.of("username", user, "password", PASSWORD))
+                    .post("/api/auth/token")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getString("accessToken");
         });
     }
 

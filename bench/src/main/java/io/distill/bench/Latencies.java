@@ -7,7 +7,8 @@ import java.util.Collection;
 record Latencies(int count, double p50, double p99, double max) {
 
     static Latencies of(Collection<Double> millis) {
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return of(sorted);
     }
 

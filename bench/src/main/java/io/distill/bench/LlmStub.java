@@ -2,7 +2,6 @@ package io.distill.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -62,22 +61,31 @@ public final class LlmStub {
         if (ratePerSecond > 0 && !take()) {
             limited.incrementAndGet();
             exchange.getResponseHeaders().add("Retry-After", "1");
-            reply(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
+            reply(
+                    exchange,
+                    429,
+                    "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
             return;
         }
-        timer.schedule(() -> {
-            try {
-                if (faultRate > 0 && ThreadLocalRandom.current().nextDouble() < faultRate) {
-                    faulted.incrementAndGet();
-                    reply(exchange, 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
-                } else {
-                    served.incrementAndGet();
-                    reply(exchange, 200, completion());
-                }
-            } catch (IOException ignored) {
-                // the client went away
-            }
-        }, latencyMs, TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    try {
+                        if (faultRate > 0 && ThreadLocalRandom.current().nextDouble() < faultRate) {
+                            faulted.incrementAndGet();
+                            reply(
+                                    exchange,
+                                    500,
+                                    "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+                        } else {
+                            served.incrementAndGet();
+                            reply(exchange, 200, completion());
+                        }
+                    } catch (IOException ignored) {
+                        // the client went away
+                    }
+                },
+                latencyMs,
+                TimeUnit.MILLISECONDS);
     }
 
     private synchronized boolean take() {
@@ -94,7 +102,8 @@ public final class LlmStub {
     private static String completion() {
         String content = ANSWER.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
         return "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1764000000,\"model\":\"gpt-4o-mini-2024-07-18\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\",\"refusal\":null},"
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content
+                + "\",\"refusal\":null},"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":420,\"completion_tokens\":60,\"total_tokens\":480}}";
     }
 

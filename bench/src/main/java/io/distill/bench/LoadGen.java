@@ -27,7 +27,10 @@ public final class LoadGen {
         int concurrency = Integer.parseInt(args[3]);
         double rate = Double.parseDouble(args[4]);
         // HTTP/1.1: concurrent requests on concurrent connections, spread over the server's event loops
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -48,31 +51,53 @@ public final class LoadGen {
             }
             inFlight.acquire();
             sent++;
-            String body = "{\"text\":\"Benchmark message " + sequence.incrementAndGet() + ": revenue EUR 1,200 on 2026-11-24.\"}";
+            String body = "{\"text\":\"Benchmark message " + sequence.incrementAndGet()
+                    + ": revenue EUR 1,200 on 2026-11-24.\"}";
             long t0 = System.nanoTime();
             String token = tokens[(int) (sent % tokens.length)];
-            http.sendAsync(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                latencies.add((System.nanoTime() - t0) / 1e6);
-                if (failure == null && response.statusCode() == 202) {
-                    accepted.incrementAndGet();
-                } else {
-                    refused.incrementAndGet();
-                    if (failure == null && response.statusCode() == 429) {
-                        limited.incrementAndGet();
-                        withRetryAfter.addAndGet(response.headers().firstValue("Retry-After").isPresent() ? 1 : 0);
-                    }
-                }
-                inFlight.release();
-            });
+            http.sendAsync(
+                            HttpRequest.newBuilder(url)
+                                    .header("Authorization", "Bearer " + token)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        latencies.add((System.nanoTime() - t0) / 1e6);
+                        if (failure == null && response.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                            if (failure == null && response.statusCode() == 429) {
+                                limited.incrementAndGet();
+                                withRetryAfter.addAndGet(
+                                        response.headers()
+                                                        .firstValue("Retry-After")
+                                                        .isPresent()
+                                                ? 1
+                                                : 0);
+                            }
+                        }
+                        inFlight.release();
+                    });
         }
         inFlight.acquire(rate > 0 ? 4096 : concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
         Latencies l = Latencies.of(latencies);
-        System.out.printf(Locale.ROOT, "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"
+        System.out.printf(
+                Locale.ROOT,
+                "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"
                         + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f}%n",
-                sent, accepted.get(), refused.get(), limited.get(), withRetryAfter.get(), seconds, accepted.get() / seconds, l.p50(), l.p99(), l.max());
+                sent,
+                accepted.get(),
+                refused.get(),
+                limited.get(),
+                withRetryAfter.get(),
+                seconds,
+                accepted.get() / seconds,
+                l.p50(),
+                l.p99(),
+                l.max());
         System.exit(0);
     }
 }

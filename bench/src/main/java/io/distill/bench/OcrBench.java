@@ -2,12 +2,6 @@ package io.distill.bench;
 
 import io.distill.testinfra.Fixtures;
 import io.distill.worker.formats.ocr.Ocr;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.rendering.ImageType;
-import org.apache.pdfbox.rendering.PDFRenderer;
-
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +11,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
 
 /**
  * OCR pages per second: Distill's path (render the page at 300 dpi, then Tesseract, as the worker
@@ -24,11 +23,9 @@ import java.util.concurrent.Future;
  * ({@code OMP_THREAD_LIMIT=1}), the baseline being that rate times the cores.
  */
 final class OcrBench {
-    record Result(int pages, int threads, double tesseractPagesPerSecond, double distillPagesPerSecond) {
-    }
+    record Result(int pages, int threads, double tesseractPagesPerSecond, double distillPagesPerSecond) {}
 
-    private OcrBench() {
-    }
+    private OcrBench() {}
 
     static Result run(int pages) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
@@ -49,8 +46,10 @@ final class OcrBench {
         }
         long t0 = System.nanoTime();
         for (Path png : images) {
-            String text = Processes.run(List.of("tesseract", png.toString(), "stdout", "-l", "eng", "--psm", "3"),
-                    Map.of("OMP_THREAD_LIMIT", "1"), 120);
+            String text = Processes.run(
+                    List.of("tesseract", png.toString(), "stdout", "-l", "eng", "--psm", "3"),
+                    Map.of("OMP_THREAD_LIMIT", "1"),
+                    120);
             if (text.isBlank()) {
                 throw new IllegalStateException("tesseract read nothing: the benchmark measured nothing");
             }
@@ -76,7 +75,8 @@ final class OcrBench {
         double distill = pages / ((System.nanoTime() - t1) / 1e9);
         pool.shutdown();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
         return new Result(pages, threads, tesseract, distill);
     }

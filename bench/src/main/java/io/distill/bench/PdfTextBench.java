@@ -5,6 +5,12 @@ import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.ocr.Ocr;
 import io.distill.worker.formats.pdf.PdfExtractor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -13,13 +19,6 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.text.PDFTextStripper;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * PDF pages per second of Distill's TEXT_EXTRACT (the PdfExtractor: per-page text, content hash for
@@ -35,7 +34,8 @@ public final class PdfTextBench {
         }
 
         public String markdown() {
-            return String.format(Locale.ROOT, """
+            return String.format(
+                    Locale.ROOT, """
                     | measurement | pages/s (1 thread) |
                     |---|---|
                     | plain PDFBox `PDFTextStripper` (baseline) | %.1f |
@@ -47,8 +47,7 @@ public final class PdfTextBench {
         }
     }
 
-    private PdfTextBench() {
-    }
+    private PdfTextBench() {}
 
     public static void main(String[] args) throws Exception {
         int documents = args.length > 0 ? Integer.parseInt(args[0]) : 40;
@@ -81,7 +80,8 @@ public final class PdfTextBench {
             return new Result(documents, pages, pages / plainBest, pages / distillBest);
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -97,7 +97,10 @@ public final class PdfTextBench {
 
     /** Characters of text Distill's TEXT_EXTRACT finds in one file of the given format (OCR off). */
     public static int distillChars(FormatRegistry formats, String format, Path file) throws Exception {
-        return formats.forFormat(format).extract(Source.ofFile(file), new TextOnlyLimits()).text().length();
+        return formats.forFormat(format)
+                .extract(Source.ofFile(file), new TextOnlyLimits())
+                .text()
+                .length();
     }
 
     private static double plain(List<Path> corpus) throws Exception {
@@ -138,8 +141,14 @@ public final class PdfTextBench {
                     cs.setFont(font, 10);
                     cs.newLineAtOffset(50, 800);
                     for (int line = 0; line < 40; line++) {
-                        cs.showText(String.format(Locale.ROOT, "Document %d page %d line %d: inspection of item %05d, value %.2f EUR, status OK",
-                                seed, p + 1, line + 1, seed * 1000 + line, (seed + line) * 1.37));
+                        cs.showText(String.format(
+                                Locale.ROOT,
+                                "Document %d page %d line %d: inspection of item %05d, value %.2f EUR, status OK",
+                                seed,
+                                p + 1,
+                                line + 1,
+                                seed * 1000 + line,
+                                (seed + line) * 1.37));
                         cs.newLineAtOffset(0, -18);
                     }
                     cs.endText();
@@ -152,19 +161,60 @@ public final class PdfTextBench {
 
     /** The worker's limits with OCR off (the corpus is text PDFs; OCR is measured on its own). */
     private static final class TextOnlyLimits implements ExtractionLimits {
-        public Duration timeout() { return Duration.ofMinutes(5); }
-        public int maxTextChars() { return 50_000_000; }
-        public long maxTextFileBytes() { return 20_000_000; }
-        public int maxPdfPages() { return 100_000; }
-        public long maxPdfStreamBytes() { return 64L << 20; }
-        public int maxStepEntityBytes() { return 1_000_000; }
-        public int maxStepNesting() { return 32; }
-        public int maxMimeParts() { return 500; }
-        public int maxAttachments() { return 20; }
-        public long maxAttachmentBytes() { return 25L << 20; }
-        public int maxNestingDepth() { return 3; }
-        public long maxImagePixels() { return 60_000_000; }
-        public boolean ocrEnabled() { return false; }
-        public Duration ocrPageTimeout() { return Duration.ofSeconds(60); }
+        public Duration timeout() {
+            return Duration.ofMinutes(5);
+        }
+
+        public int maxTextChars() {
+            return 50_000_000;
+        }
+
+        public long maxTextFileBytes() {
+            return 20_000_000;
+        }
+
+        public int maxPdfPages() {
+            return 100_000;
+        }
+
+        public long maxPdfStreamBytes() {
+            return 64L << 20;
+        }
+
+        public int maxStepEntityBytes() {
+            return 1_000_000;
+        }
+
+        public int maxStepNesting() {
+            return 32;
+        }
+
+        public int maxMimeParts() {
+            return 500;
+        }
+
+        public int maxAttachments() {
+            return 20;
+        }
+
+        public long maxAttachmentBytes() {
+            return 25L << 20;
+        }
+
+        public int maxNestingDepth() {
+            return 3;
+        }
+
+        public long maxImagePixels() {
+            return 60_000_000;
+        }
+
+        public boolean ocrEnabled() {
+            return false;
+        }
+
+        public Duration ocrPageTimeout() {
+            return Duration.ofSeconds(60);
+        }
     }
 }

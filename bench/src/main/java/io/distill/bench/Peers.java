@@ -5,7 +5,6 @@ import io.distill.model.Json;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
 import io.distill.testinfra.ServiceProcess;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,12 +28,18 @@ final class Peers {
     private static final Path NODE_DIR = ServiceProcess.root().resolve("bench/peers/node");
     private static final Path TIKA_DIR = ServiceProcess.root().resolve("bench/peers/tika/target");
 
-    private Peers() {
-    }
+    private Peers() {}
 
     /** One job-queue peer's figures, or why there are none. */
-    record QueuePeer(String name, String version, double enqueuePerSecond, double drainPerSecond, double latencyP50Ms,
-                     double latencyP99Ms, String settings, String error) {
+    record QueuePeer(
+            String name,
+            String version,
+            double enqueuePerSecond,
+            double drainPerSecond,
+            double latencyP50Ms,
+            double latencyP99Ms,
+            String settings,
+            String error) {
         static QueuePeer failed(String name, String error) {
             return new QueuePeer(name, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, "", error);
         }
@@ -45,7 +50,8 @@ final class Peers {
     }
 
     /** Tika's figures over a list of files: the best timed pass and the characters per file of the last. */
-    record TikaRun(String version, double bestSeconds, Map<Path, Integer> chars, Map<Path, String> errors, String error) {
+    record TikaRun(
+            String version, double bestSeconds, Map<Path, Integer> chars, Map<Path, String> errors, String error) {
         static TikaRun failed(String error) {
             return new TikaRun("", Double.NaN, Map.of(), Map.of(), error);
         }
@@ -56,7 +62,9 @@ final class Peers {
         List<String> names = List.of("pg-boss", "graphile-worker", "bullmq");
         String installError = npmInstall();
         if (installError != null) {
-            return names.stream().map(n -> QueuePeer.failed(n, "not installed: " + installError)).toList();
+            return names.stream()
+                    .map(n -> QueuePeer.failed(n, "not installed: " + installError))
+                    .toList();
         }
         String pgUrl = "postgres://postgres@127.0.0.1:" + pg.port() + "/postgres";
         List<QueuePeer> peers = new ArrayList<>();
@@ -80,19 +88,44 @@ final class Peers {
     private static String npmInstall() {
         try {
             // the lock file pins every package; npm ci only reaches the npm registry
-            Processes.run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", NODE_DIR.toString()), Map.of(), 300);
+            Processes.run(
+                    List.of(
+                            "npm",
+                            "ci",
+                            "--no-audit",
+                            "--no-fund",
+                            "--loglevel=error",
+                            "--prefix",
+                            NODE_DIR.toString()),
+                    Map.of(),
+                    300);
             return null;
         } catch (Exception e) {
             return firstLine(e.getMessage());
         }
     }
 
-    private static QueuePeer queuePeer(String name, String script, String url, int jobs, int concurrency, Duration limit) {
-        List<String> command = List.of("node", NODE_DIR.resolve(script).toString(), "--url", url, "--jobs", String.valueOf(jobs),
-                "--concurrency", String.valueOf(concurrency), "--payload-bytes", "1024", "--in-flight", "32",
-                "--time-limit-seconds", String.valueOf(limit.toSeconds()));
+    private static QueuePeer queuePeer(
+            String name, String script, String url, int jobs, int concurrency, Duration limit) {
+        List<String> command = List.of(
+                "node",
+                NODE_DIR.resolve(script).toString(),
+                "--url",
+                url,
+                "--jobs",
+                String.valueOf(jobs),
+                "--concurrency",
+                String.valueOf(concurrency),
+                "--payload-bytes",
+                "1024",
+                "--in-flight",
+                "32",
+                "--time-limit-seconds",
+                String.valueOf(limit.toSeconds()));
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(limit.toSeconds() + 30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -103,9 +136,15 @@ final class Peers {
             if (result.has("error")) {
                 return QueuePeer.failed(name, result.get("error").asText());
             }
-            return new QueuePeer(name, result.get("version").asText(), result.get("enqueuePerSecond").asDouble(),
-                    result.get("drainPerSecond").asDouble(), result.get("latencyP50Ms").asDouble(), result.get("latencyP99Ms").asDouble(),
-                    result.get("settings").asText(), null);
+            return new QueuePeer(
+                    name,
+                    result.get("version").asText(),
+                    result.get("enqueuePerSecond").asDouble(),
+                    result.get("drainPerSecond").asDouble(),
+                    result.get("latencyP50Ms").asDouble(),
+                    result.get("latencyP99Ms").asDouble(),
+                    result.get("settings").asText(),
+                    null);
         } catch (Exception e) {
             return QueuePeer.failed(name, "did not run: " + firstLine(e.getMessage()));
         }
@@ -113,9 +152,21 @@ final class Peers {
 
     private static Process startRedis(int port) throws Exception {
         // no persistence: a no-op queue benchmark, as BullMQ's own benchmarks run it
-        Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--maxmemory-policy", "noeviction").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        String.valueOf(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--maxmemory-policy",
+                        "noeviction")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket socket = new Socket()) {
@@ -141,9 +192,18 @@ final class Peers {
         try {
             Path list = Files.createTempFile("tika-files-", ".txt");
             Files.write(list, files.stream().map(Path::toString).toList());
-            List<String> command = List.of("java", "-Xmx1g", "-cp", TIKA_DIR.resolve("classes") + ":" + Files.readString(classpath).strip(),
-                    "io.distill.bench.peers.tika.TikaPeer", String.valueOf(rounds), list.toString());
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = List.of(
+                    "java",
+                    "-Xmx1g",
+                    "-cp",
+                    TIKA_DIR.resolve("classes") + ":"
+                            + Files.readString(classpath).strip(),
+                    "io.distill.bench.peers.tika.TikaPeer",
+                    String.valueOf(rounds),
+                    list.toString());
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -171,10 +231,12 @@ final class Peers {
                 case "round" -> best = Math.min(best, Double.parseDouble(f[1]));
                 case "file" -> chars.put(Path.of(f[2]), Integer.parseInt(f[1]));
                 case "error" -> errors.put(Path.of(f[1]), f.length > 2 ? f[2] : "");
-                default -> { }
+                default -> {}
             }
         }
-        return best == Double.MAX_VALUE ? TikaRun.failed("printed no timed round") : new TikaRun(version, best, chars, errors, null);
+        return best == Double.MAX_VALUE
+                ? TikaRun.failed("printed no timed round")
+                : new TikaRun(version, best, chars, errors, null);
     }
 
     private static String firstLine(String message) {

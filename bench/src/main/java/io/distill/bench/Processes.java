@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a command to its end and returns what it printed; the benchmarks' load and baseline tools are processes of their own. */
 final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
-    static String run(List<String> command, Map<String, String> env, long timeoutSeconds) throws IOException, InterruptedException {
+    static String run(List<String> command, Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -30,7 +30,8 @@ final class Processes {
 
     /** {@code java -cp <this classpath> <main> args…}: a JVM of its own, from the benchmark's classpath. */
     static List<String> java(String heap, String main, Object... args) {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), main));
+        List<String> command =
+                new ArrayList<>(List.of("java", "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), main));
         for (Object arg : args) {
             command.add(String.valueOf(arg));
         }
@@ -38,6 +39,9 @@ final class Processes {
     }
 
     static Process start(List<String> command) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 }

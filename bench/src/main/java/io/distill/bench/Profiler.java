@@ -17,22 +17,44 @@ import java.util.Map;
 final class Profiler {
     private static final Path JAVA_BIN = Path.of(System.getProperty("java.home"), "bin");
 
-    private Profiler() {
-    }
+    private Profiler() {}
 
     static void start(long pid, String name) throws Exception {
-        Processes.run(List.of(JAVA_BIN.resolve("jcmd").toString(), String.valueOf(pid), "JFR.start", "name=" + name, "settings=profile"),
-                Map.of(), 60);
+        Processes.run(
+                List.of(
+                        JAVA_BIN.resolve("jcmd").toString(),
+                        String.valueOf(pid),
+                        "JFR.start",
+                        "name=" + name,
+                        "settings=profile"),
+                Map.of(),
+                60);
     }
 
     /** Stops the recording and returns its {@code top} hottest methods, as "share % method" lines. */
     static List<String> stop(long pid, String name, Path dir, int top) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve(name + ".jfr").toAbsolutePath();
-        Processes.run(List.of(JAVA_BIN.resolve("jcmd").toString(), String.valueOf(pid), "JFR.stop", "name=" + name, "filename=" + file),
-                Map.of(), 120);
-        String samples = Processes.run(List.of(JAVA_BIN.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
-                "--stack-depth", "1", file.toString()), Map.of(), 300);
+        Processes.run(
+                List.of(
+                        JAVA_BIN.resolve("jcmd").toString(),
+                        String.valueOf(pid),
+                        "JFR.stop",
+                        "name=" + name,
+                        "filename=" + file),
+                Map.of(),
+                120);
+        String samples = Processes.run(
+                List.of(
+                        JAVA_BIN.resolve("jfr").toString(),
+                        "print",
+                        "--events",
+                        "jdk.ExecutionSample",
+                        "--stack-depth",
+                        "1",
+                        file.toString()),
+                Map.of(),
+                300);
         return hottest(samples, top);
     }
 
@@ -52,8 +74,11 @@ final class Profiler {
         }
         int all = Math.max(1, total);
         List<String> hottest = new ArrayList<>();
-        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
-                .forEach(e -> hottest.add(String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * e.getValue() / all, e.getKey())));
+        counts.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue())
+                .limit(top)
+                .forEach(e ->
+                        hottest.add(String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * e.getValue() / all, e.getKey())));
         hottest.add(String.format(Locale.ROOT, "(%d samples)", total));
         return hottest;
     }

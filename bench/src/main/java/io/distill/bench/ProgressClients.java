@@ -2,7 +2,6 @@ package io.distill.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -22,26 +21,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * (set by the worker when it published the event).
  */
 final class ProgressClients implements AutoCloseable {
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
     private final List<WebSocket> sockets = new ArrayList<>();
     final ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
     final AtomicLong received = new AtomicLong();
 
     void connect(String url) throws Exception {
-        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
+        WebSocket socket = http.newWebSocketBuilder()
+                .buildAsync(URI.create(url), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
 
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    record(partial.toString());
-                    partial.setLength(0);
-                }
-                ws.request(1);
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            record(partial.toString());
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"subscribe\",\"all\":true}", true).get(10, TimeUnit.SECONDS);
         sockets.add(socket);
     }
@@ -49,9 +51,11 @@ final class ProgressClients implements AutoCloseable {
     private void record(String text) {
         long now = System.currentTimeMillis();
         JsonNode message = Json.read(text, JsonNode.class);
-        if ("progress".equals(message.path("type").asText()) && message.at("/event/timestamp").isTextual()) {
+        if ("progress".equals(message.path("type").asText())
+                && message.at("/event/timestamp").isTextual()) {
             received.incrementAndGet();
-            latencies.add((double) (now - Instant.parse(message.at("/event/timestamp").asText()).toEpochMilli()));
+            latencies.add((double) (now
+                    - Instant.parse(message.at("/event/timestamp").asText()).toEpochMilli()));
         }
     }
 
@@ -65,7 +69,10 @@ final class ProgressClients implements AutoCloseable {
         for (WebSocket socket : sockets) {
             closing.add(socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> socket));
         }
-        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
         sockets.clear();
     }
 }

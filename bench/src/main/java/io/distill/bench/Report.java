@@ -1,7 +1,6 @@
 package io.distill.bench;
 
 import io.distill.model.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,16 @@ final class Report {
      * @param goal     the target ratio or bound, in words ({@code ≥ 0.5}, {@code ≤ 50 ms}); empty when the figure is context
      * @param met      whether the goal was met (null: no goal)
      */
-    record Figure(String section, String name, double value, String unit, String baseline, double baselineValue,
-                  String goal, Boolean met, String note) {
+    record Figure(
+            String section,
+            String name,
+            double value,
+            String unit,
+            String baseline,
+            double baselineValue,
+            String goal,
+            Boolean met,
+            String note) {
         double ratio() {
             return baselineValue > 0 ? value / baselineValue : Double.NaN;
         }
@@ -31,8 +38,15 @@ final class Report {
 
     void add(Figure figure) {
         figures.add(figure);
-        System.out.printf(Locale.ROOT, "[bench] %s | %s: %.2f %s (baseline %s %.2f)%n", figure.section(), figure.name(), figure.value(),
-                figure.unit(), figure.baseline(), figure.baselineValue());
+        System.out.printf(
+                Locale.ROOT,
+                "[bench] %s | %s: %.2f %s (baseline %s %.2f)%n",
+                figure.section(),
+                figure.name(),
+                figure.value(),
+                figure.unit(),
+                figure.baseline(),
+                figure.baselineValue());
     }
 
     void context(String key, Object value) {
@@ -49,17 +63,28 @@ final class Report {
 
     String markdown() {
         StringBuilder md = new StringBuilder("## Latest run\n\n");
-        context.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        context.forEach(
+                (k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         String section = null;
         for (Figure f : figures) {
             if (!f.section().equals(section)) {
                 section = f.section();
-                md.append("\n### ").append(section).append("\n\n| figure | value | baseline | ratio | goal | met | note |\n|---|---|---|---|---|---|---|\n");
+                md.append("\n### ")
+                        .append(section)
+                        .append(
+                                "\n\n| figure | value | baseline | ratio | goal | met | note |\n|---|---|---|---|---|---|---|\n");
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %s | %s | %s | %s |%n", f.name(), number(f.value()), f.unit(),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s %s | %s | %s | %s | %s | %s |%n",
+                    f.name(),
+                    number(f.value()),
+                    f.unit(),
                     f.baseline().isEmpty() ? "" : f.baseline() + " = " + number(f.baselineValue()),
                     Double.isNaN(f.ratio()) ? "" : String.format(Locale.ROOT, "%.2f", f.ratio()),
-                    f.goal(), f.met() == null ? "" : f.met() ? "yes" : "**no**", f.note()));
+                    f.goal(),
+                    f.met() == null ? "" : f.met() ? "yes" : "**no**",
+                    f.note()));
         }
         if (!profiles.isEmpty()) {
             md.append("\n### Profiles (JDK Flight Recorder, share of CPU samples by top frame)\n");
@@ -77,7 +102,11 @@ final class Report {
             Files.createDirectories(markdown.getParent());
         }
         Files.writeString(markdown, markdown());
-        Files.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("context", context, "figures", figures, "profiles", profiles)));
+        Files.writeString(
+                json,
+                Json.mapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Map.of("context", context, "figures", figures, "profiles", profiles)));
     }
 
     private static String number(double v) {

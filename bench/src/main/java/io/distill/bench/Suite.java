@@ -3,15 +3,14 @@ package io.distill.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
+import io.distill.model.files.FormatDetector;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
-import io.distill.model.files.FormatDetector;
 import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.ocr.Ocr;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,14 +32,49 @@ import java.util.concurrent.TimeUnit;
 public final class Suite {
 
     /** How big each measurement is: {@link #FULL} for the published figures, {@link #SMOKE} so that none of them rots. */
-    record Size(String name, int pgSeconds, int kafkaRecords, int e2eMessages, int pdfDocuments, int pdfPages, int ocrPages,
-                int submitSeconds, int pipelineJobs, int pickupJobs, long llmLatencyMs, int[] concurrencies, int llmSeconds,
-                int rateLimit, int[] connections, int progressJobs, int scaleSeconds, int peerJobs, int peerSeconds) {
-    }
+    record Size(
+            String name,
+            int pgSeconds,
+            int kafkaRecords,
+            int e2eMessages,
+            int pdfDocuments,
+            int pdfPages,
+            int ocrPages,
+            int submitSeconds,
+            int pipelineJobs,
+            int pickupJobs,
+            long llmLatencyMs,
+            int[] concurrencies,
+            int llmSeconds,
+            int rateLimit,
+            int[] connections,
+            int progressJobs,
+            int scaleSeconds,
+            int peerJobs,
+            int peerSeconds) {}
 
-    static final Size FULL = new Size("full", 15, 200_000, 1_000, 40, 10, 12, 15, 1_000, 200, 2_000, new int[]{8, 32, 128, 256}, 30,
-            20, new int[]{1_000, 10_000}, 60, 40, 4_000, 300);
-    static final Size SMOKE = new Size("smoke", 2, 2_000, 50, 2, 2, 1, 2, 20, 10, 200, new int[]{4}, 3, 10, new int[]{20}, 5, 8, 200, 120);
+    static final Size FULL = new Size(
+            "full",
+            15,
+            200_000,
+            1_000,
+            40,
+            10,
+            12,
+            15,
+            1_000,
+            200,
+            2_000,
+            new int[] {8, 32, 128, 256},
+            30,
+            20,
+            new int[] {1_000, 10_000},
+            60,
+            40,
+            4_000,
+            300);
+    static final Size SMOKE = new Size(
+            "smoke", 2, 2_000, 50, 2, 2, 1, 2, 20, 10, 200, new int[] {4}, 3, 10, new int[] {20}, 5, 8, 200, 120);
 
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final Path PROFILES = Path.of("target/bench-profiles");
@@ -53,6 +87,7 @@ public final class Suite {
     private String bootstrap;
     /** Distill's own figures that the peers stand beside. */
     private double submitPeakRate;
+
     private double noopDrainRate;
     private Latencies noopPickup;
     private PdfTextBench.Result pdfText;
@@ -85,8 +120,10 @@ public final class Suite {
 
     private void start() throws Exception {
         report.context("size", size.name());
-        report.context("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+        report.context(
+                "machine",
+                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
         report.context("date", java.time.LocalDate.now());
         pg = LocalPostgres.start();
         db = new Db(pg.jdbcUrl());
@@ -97,7 +134,7 @@ public final class Suite {
     }
 
     private void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{stack, kafka, pg}) {
+        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
             if (c != null) {
                 c.close();
             }
@@ -108,18 +145,44 @@ public final class Suite {
         Baselines.PgInsert pgInsert = Baselines.pgbench(pg, 8, size.pgSeconds());
         Baselines.KafkaProducer producer = Baselines.kafkaProducer(bootstrap, size.kafkaRecords());
         Baselines.KafkaEndToEnd kafkaE2e = Baselines.kafkaEndToEnd(bootstrap, size.e2eMessages());
-        report.add(new Report.Figure("Baselines", "PostgreSQL single-row insert (pgbench, 8 clients)", pgInsert.tps(), "tx/s", "", 0, "", null,
+        report.add(new Report.Figure(
+                "Baselines",
+                "PostgreSQL single-row insert (pgbench, 8 clients)",
+                pgInsert.tps(),
+                "tx/s",
+                "",
+                0,
+                "",
+                null,
                 String.format(Locale.ROOT, "p99 %.2f ms", pgInsert.p99Ms())));
-        report.add(new Report.Figure("Baselines", "Kafka producer, 1 KiB, acks=all (producer-perf-test)", producer.recordsPerSecond(), "records/s",
-                "", 0, "", null, String.format(Locale.ROOT, "p99 %.0f ms at full speed", producer.p99Ms())));
-        report.add(new Report.Figure("Baselines", "Kafka end-to-end latency p50 (EndToEndLatency, 1 KiB, acks=all)", kafkaE2e.p50Ms(), "ms", "", 0,
-                "", null, String.format(Locale.ROOT, "p99 %.0f ms", kafkaE2e.p99Ms())));
+        report.add(new Report.Figure(
+                "Baselines",
+                "Kafka producer, 1 KiB, acks=all (producer-perf-test)",
+                producer.recordsPerSecond(),
+                "records/s",
+                "",
+                0,
+                "",
+                null,
+                String.format(Locale.ROOT, "p99 %.0f ms at full speed", producer.p99Ms())));
+        report.add(new Report.Figure(
+                "Baselines",
+                "Kafka end-to-end latency p50 (EndToEndLatency, 1 KiB, acks=all)",
+                kafkaE2e.p50Ms(),
+                "ms",
+                "",
+                0,
+                "",
+                null,
+                String.format(Locale.ROOT, "p99 %.0f ms", kafkaE2e.p99Ms())));
 
-        stack = new Stack(pg, bootstrap).withEverywhere(Map.of(
-                "distill.rate-limit.submissions-per-minute", "100000000",
-                "distill.llm.daily-budget-usd", "100000",
-                "quarkus.log.category.\"io.distill\".level", "WARN"));
-        System.setProperty("distill.log-dir", Path.of("target/bench-logs").toAbsolutePath().toString());
+        stack = new Stack(pg, bootstrap)
+                .withEverywhere(Map.of(
+                        "distill.rate-limit.submissions-per-minute", "100000000",
+                        "distill.llm.daily-budget-usd", "100000",
+                        "quarkus.log.category.\"io.distill\".level", "WARN"));
+        System.setProperty(
+                "distill.log-dir", Path.of("target/bench-logs").toAbsolutePath().toString());
         stack.startApi();
         submit(Math.min(pgInsert.tps(), producer.recordsPerSecond()));
         pipeline(kafkaE2e);
@@ -142,32 +205,82 @@ public final class Suite {
         Profiler.start(stack.api().pid(), "submit");
         JsonNode peak = loadGen(url, token, size.submitSeconds(), 32, 0);
         submitPeakRate = peak.get("rate").asDouble();
-        report.profile("1. Submit at the peak, one user, 32 in flight: the API", Profiler.stop(stack.api().pid(), "submit", PROFILES, 12));
-        JsonNode half = loadGen(url, token, size.submitSeconds(), 256, peak.get("rate").asDouble() / 2);
+        report.profile(
+                "1. Submit at the peak, one user, 32 in flight: the API",
+                Profiler.stop(stack.api().pid(), "submit", PROFILES, 12));
+        JsonNode half =
+                loadGen(url, token, size.submitSeconds(), 256, peak.get("rate").asDouble() / 2);
         String section = "1. Submit (POST /api/jobs, load from a separate process)";
-        report.add(new Report.Figure(section, "sustained rate, one user, 32 in flight",
-                peak.get("rate").asDouble(), "jobs/s", "min(pgbench insert, Kafka producer)", baseline, "≥ 2000 jobs/s and ≥ 0.15",
+        report.add(new Report.Figure(
+                section,
+                "sustained rate, one user, 32 in flight",
+                peak.get("rate").asDouble(),
+                "jobs/s",
+                "min(pgbench insert, Kafka producer)",
+                baseline,
+                "≥ 2000 jobs/s and ≥ 0.15",
                 peak.get("rate").asDouble() >= 2_000 && peak.get("rate").asDouble() >= 0.15 * baseline,
-                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms at peak", peak.get("p50").asDouble(), peak.get("p99").asDouble())));
+                String.format(
+                        Locale.ROOT,
+                        "p50 %.1f ms, p99 %.1f ms at peak",
+                        peak.get("p50").asDouble(),
+                        peak.get("p99").asDouble())));
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 100; u++) {
             tokens.add(stack.token(user + "-" + u));
         }
         JsonNode many = loadGen(url, String.join(",", tokens), size.submitSeconds(), 32, 0);
-        report.add(new Report.Figure(section, "sustained rate, 100 users, 32 in flight", many.get("rate").asDouble(), "jobs/s",
-                "min(pgbench insert, Kafka producer)", baseline, "≥ 2000 jobs/s and ≥ 0.15",
+        report.add(new Report.Figure(
+                section,
+                "sustained rate, 100 users, 32 in flight",
+                many.get("rate").asDouble(),
+                "jobs/s",
+                "min(pgbench insert, Kafka producer)",
+                baseline,
+                "≥ 2000 jobs/s and ≥ 0.15",
                 many.get("rate").asDouble() >= 2_000 && many.get("rate").asDouble() >= 0.15 * baseline,
-                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", many.get("p50").asDouble(), many.get("p99").asDouble())));
-        report.add(new Report.Figure(section, "p99 at half the peak rate (open loop)",
-                half.get("p99").asDouble(), "ms", "", 0, "≤ 50 ms", half.get("p99").asDouble() <= 50,
-                String.format(Locale.ROOT, "%.0f jobs/s offered, p50 %.1f ms", half.get("rate").asDouble(), half.get("p50").asDouble())));
-        long accepted = peak.get("accepted").asLong() + half.get("accepted").asLong() + many.get("accepted").asLong();
-        long durable = db.count("select count(*) from extraction_jobs where user_id = ? or user_id like ?", user, user + "-%") - warmedUp;
-        report.add(new Report.Figure(section, "accepted jobs found durable in PostgreSQL",
-                durable, "jobs", "accepted (202)", accepted, "= 1.00", durable == accepted, ""));
+                String.format(
+                        Locale.ROOT,
+                        "p50 %.1f ms, p99 %.1f ms",
+                        many.get("p50").asDouble(),
+                        many.get("p99").asDouble())));
+        report.add(new Report.Figure(
+                section,
+                "p99 at half the peak rate (open loop)",
+                half.get("p99").asDouble(),
+                "ms",
+                "",
+                0,
+                "≤ 50 ms",
+                half.get("p99").asDouble() <= 50,
+                String.format(
+                        Locale.ROOT,
+                        "%.0f jobs/s offered, p50 %.1f ms",
+                        half.get("rate").asDouble(),
+                        half.get("p50").asDouble())));
+        long accepted = peak.get("accepted").asLong()
+                + half.get("accepted").asLong()
+                + many.get("accepted").asLong();
+        long durable =
+                db.count("select count(*) from extraction_jobs where user_id = ? or user_id like ?", user, user + "-%")
+                        - warmedUp;
+        report.add(new Report.Figure(
+                section,
+                "accepted jobs found durable in PostgreSQL",
+                durable,
+                "jobs",
+                "accepted (202)",
+                accepted,
+                "= 1.00",
+                durable == accepted,
+                ""));
         // these were only for the API: keep them away from the workers measured next
-        db.update("update extraction_jobs set status = ? where (user_id = ? or user_id like ?) and status = ?", JobStatus.CANCELLED.dbValue(),
-                user, user + "-%", JobStatus.PENDING.dbValue());
+        db.update(
+                "update extraction_jobs set status = ? where (user_id = ? or user_id like ?) and status = ?",
+                JobStatus.CANCELLED.dbValue(),
+                user,
+                user + "-%",
+                JobStatus.PENDING.dbValue());
         rateLimitAcrossReplicas(section);
     }
 
@@ -178,9 +291,13 @@ public final class Suite {
     private void rateLimitAcrossReplicas(String section) throws Exception {
         int perMinute = 600;
         int burst = 100;
-        Map<String, String> limited = Map.of("distill.rate-limit.submissions-per-minute", String.valueOf(perMinute),
-                "distill.rate-limit.burst", String.valueOf(burst));
-        List<ServiceProcess> replicas = List.of(stack.startApiReplica("api-limited-a", limited), stack.startApiReplica("api-limited-b", limited));
+        Map<String, String> limited = Map.of(
+                "distill.rate-limit.submissions-per-minute",
+                String.valueOf(perMinute),
+                "distill.rate-limit.burst",
+                String.valueOf(burst));
+        List<ServiceProcess> replicas = List.of(
+                stack.startApiReplica("api-limited-a", limited), stack.startApiReplica("api-limited-b", limited));
         try {
             String token = stack.token("bench-flood");
             int seconds = Math.max(3, size.submitSeconds() / 2);
@@ -200,11 +317,25 @@ public final class Suite {
             }
             both.shutdown();
             double bound = burst + perMinute / 60.0 * (seconds + 2);
-            report.add(new Report.Figure(section, "one user on 2 API replicas for " + seconds + " s at " + perMinute + "/min, burst " + burst
-                    + ": accepted", accepted, "jobs", "burst + rate × (W + block-ttl)", bound, "≤ 1.00 and 429s with Retry-After",
+            report.add(new Report.Figure(
+                    section,
+                    "one user on 2 API replicas for " + seconds + " s at " + perMinute + "/min, burst " + burst
+                            + ": accepted",
+                    accepted,
+                    "jobs",
+                    "burst + rate × (W + block-ttl)",
+                    bound,
+                    "≤ 1.00 and 429s with Retry-After",
                     accepted <= bound && limitedAnswers > 0 && retryAfter == limitedAnswers,
-                    String.format(Locale.ROOT, "%d refused with 429, %d of them with Retry-After", limitedAnswers, retryAfter)));
-            db.update("update extraction_jobs set status = ? where user_id = ? and status = ?", JobStatus.CANCELLED.dbValue(), "bench-flood",
+                    String.format(
+                            Locale.ROOT,
+                            "%d refused with 429, %d of them with Retry-After",
+                            limitedAnswers,
+                            retryAfter)));
+            db.update(
+                    "update extraction_jobs set status = ? where user_id = ? and status = ?",
+                    JobStatus.CANCELLED.dbValue(),
+                    "bench-flood",
                     JobStatus.PENDING.dbValue());
         } finally {
             for (ServiceProcess replica : replicas) {
@@ -213,10 +344,22 @@ public final class Suite {
         }
     }
 
-    private static JsonNode loadGen(String url, String token, int seconds, int concurrency, double rate) throws Exception {
-        String out = Processes.run(Processes.java("256m", LoadGen.class.getName(), url, token, seconds, concurrency,
-                String.format(Locale.ROOT, "%.1f", rate)), Map.of(), seconds + 120L);
-        String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+    private static JsonNode loadGen(String url, String token, int seconds, int concurrency, double rate)
+            throws Exception {
+        String out = Processes.run(
+                Processes.java(
+                        "256m",
+                        LoadGen.class.getName(),
+                        url,
+                        token,
+                        seconds,
+                        concurrency,
+                        String.format(Locale.ROOT, "%.1f", rate)),
+                Map.of(),
+                seconds + 120L);
+        String line = out.lines()
+                .filter(l -> l.startsWith("{"))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException("load generator printed no result:\n" + out));
         return Json.read(line, JsonNode.class);
     }
@@ -231,14 +374,32 @@ public final class Suite {
         Profiler.start(worker.pid(), "pipeline");
         awaitDone(user, size.pipelineJobs());
         long commits = commits() - commitsBefore;
-        report.profile("2. Pipeline, no-op extractor, draining the backlog: the worker", Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
+        report.profile(
+                "2. Pipeline, no-op extractor, draining the backlog: the worker",
+                Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
         double rate = drainRate(user);
         noopDrainRate = rate;
-        report.add(new Report.Figure("2. Pipeline, no-op extractor (offline, one worker)", "jobs/s end to end (backlog drained)", rate,
-                "jobs/s", "", 0, "", null, size.pipelineJobs() + " jobs"));
+        report.add(new Report.Figure(
+                "2. Pipeline, no-op extractor (offline, one worker)",
+                "jobs/s end to end (backlog drained)",
+                rate,
+                "jobs/s",
+                "",
+                0,
+                "",
+                null,
+                size.pipelineJobs() + " jobs"));
         double perJob = (double) commits / size.pipelineJobs();
-        report.add(new Report.Figure("2. Pipeline, no-op extractor (offline, one worker)", "database transactions per job", perJob, "tx",
-                "", 0, "≤ 4", perJob <= 4, "all committed transactions of the database while the backlog drained, divided by the jobs"));
+        report.add(new Report.Figure(
+                "2. Pipeline, no-op extractor (offline, one worker)",
+                "database transactions per job",
+                perJob,
+                "tx",
+                "",
+                0,
+                "≤ 4",
+                perJob <= 4,
+                "all committed transactions of the database while the backlog drained, divided by the jobs"));
 
         String live = "bench-pickup";
         stack.token(live);
@@ -247,23 +408,43 @@ public final class Suite {
             Thread.sleep(50);
         }
         awaitDone(live, size.pickupJobs());
-        Latencies pickup = Latencies.of(db.query("select extract(epoch from (started_at - created_at)) * 1000 as ms from extraction_jobs "
-                + "where user_id = ?", live).stream().map(r -> ((Number) r.get("ms")).doubleValue()).toList());
+        Latencies pickup = Latencies.of(db
+                .query(
+                        "select extract(epoch from (started_at - created_at)) * 1000 as ms from extraction_jobs "
+                                + "where user_id = ?",
+                        live)
+                .stream()
+                .map(r -> ((Number) r.get("ms")).doubleValue())
+                .toList());
         noopPickup = pickup;
         double bound = 2 * kafkaE2e.p50Ms() + 20;
-        report.add(new Report.Figure("2. Pipeline, no-op extractor (offline, one worker)", "pickup latency p50 (created → claimed)", pickup.p50(),
-                "ms", "2 × Kafka e2e p50 + 20 ms", bound, "≤ 1.00", pickup.p50() <= bound,
+        report.add(new Report.Figure(
+                "2. Pipeline, no-op extractor (offline, one worker)",
+                "pickup latency p50 (created → claimed)",
+                pickup.p50(),
+                "ms",
+                "2 × Kafka e2e p50 + 20 ms",
+                bound,
+                "≤ 1.00",
+                pickup.p50() <= bound,
                 String.format(Locale.ROOT, "p99 %.0f ms; includes the outbox relay", pickup.p99())));
         worker.close();
     }
 
     private long commits() {
-        return ((Number) db.query("select sum(xact_commit) as c from pg_stat_database").get(0).get("c")).longValue();
+        return ((Number) db.query("select sum(xact_commit) as c from pg_stat_database")
+                        .get(0)
+                        .get("c"))
+                .longValue();
     }
 
     private double drainRate(String user) {
-        Map<String, Object> r = db.query("select count(*) as n, extract(epoch from (max(completed_at) - min(started_at))) as s "
-                + "from extraction_jobs where user_id = ? and status = ?", user, JobStatus.COMPLETED.dbValue()).get(0);
+        Map<String, Object> r = db.query(
+                        "select count(*) as n, extract(epoch from (max(completed_at) - min(started_at))) as s "
+                                + "from extraction_jobs where user_id = ? and status = ?",
+                        user,
+                        JobStatus.COMPLETED.dbValue())
+                .get(0);
         return ((Number) r.get("n")).doubleValue() / Math.max(0.001, ((Number) r.get("s")).doubleValue());
     }
 
@@ -272,7 +453,8 @@ public final class Suite {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int i = 0; i < jobs; i++) {
             int n = i;
-            pool.submit(() -> stack.submit(user, "Benchmark document " + n + "\n\nQuarterly report: revenue EUR 1,200 on 2026-11-24."));
+            pool.submit(() -> stack.submit(
+                    user, "Benchmark document " + n + "\n\nQuarterly report: revenue EUR 1,200 on 2026-11-24."));
         }
         pool.shutdown();
         if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {
@@ -288,8 +470,13 @@ public final class Suite {
     private void awaitDone(String user, int jobs) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (db.count("select count(*) from extraction_jobs where user_id = ? and status in (?, ?, ?)", user, JobStatus.COMPLETED.dbValue(),
-                    JobStatus.FAILED.dbValue(), JobStatus.CANCELLED.dbValue()) >= jobs) {
+            if (db.count(
+                            "select count(*) from extraction_jobs where user_id = ? and status in (?, ?, ?)",
+                            user,
+                            JobStatus.COMPLETED.dbValue(),
+                            JobStatus.FAILED.dbValue(),
+                            JobStatus.CANCELLED.dbValue())
+                    >= jobs) {
                 return;
             }
             Thread.sleep(200);
@@ -298,7 +485,8 @@ public final class Suite {
     }
 
     private static Map<String, String> worker(Map<String, String> extra) {
-        Map<String, String> props = new HashMap<>(Map.of("distill.sweeper.stuck-after", "10m", "distill.worker.lease-duration", "10s"));
+        Map<String, String> props =
+                new HashMap<>(Map.of("distill.sweeper.stuck-after", "10m", "distill.worker.lease-duration", "10s"));
         props.putAll(extra);
         return props;
     }
@@ -307,7 +495,8 @@ public final class Suite {
 
     private Process stub(long latencyMs, double ratePerSecond) throws Exception {
         int port = Ports.free();
-        Process stub = Processes.start(Processes.java("256m", LlmStub.class.getName(), port, latencyMs, 0, ratePerSecond));
+        Process stub =
+                Processes.start(Processes.java("256m", LlmStub.class.getName(), port, latencyMs, 0, ratePerSecond));
         stubPort = port;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
@@ -323,19 +512,26 @@ public final class Suite {
     private int stubPort;
 
     private Map<String, String> llmWorker(int concurrency) {
-        return worker(Map.of("distill.extraction.provider", "openai",
-                "quarkus.langchain4j.openai.base-url", "http://127.0.0.1:" + stubPort + "/v1/",
-                "quarkus.langchain4j.openai.api-key", "sk-bench",
-                "smallrye.messaging.worker.pipeline.max-concurrency", String.valueOf(concurrency),
+        return worker(Map.of(
+                "distill.extraction.provider",
+                "openai",
+                "quarkus.langchain4j.openai.base-url",
+                "http://127.0.0.1:" + stubPort + "/v1/",
+                "quarkus.langchain4j.openai.api-key",
+                "sk-bench",
+                "smallrye.messaging.worker.pipeline.max-concurrency",
+                String.valueOf(concurrency),
                 // one stage thread per job in flight, and some to spare
-                "distill.pipeline.stage-threads", String.valueOf(concurrency + 16)));
+                "distill.pipeline.stage-threads",
+                String.valueOf(concurrency + 16)));
     }
 
     private double llmRun(String user, int concurrency, int jobs, int workers) throws Exception {
         return llmRun(user, concurrency, jobs, workers, Map.of());
     }
 
-    private double llmRun(String user, int concurrency, int jobs, int workers, Map<String, String> extra) throws Exception {
+    private double llmRun(String user, int concurrency, int jobs, int workers, Map<String, String> extra)
+            throws Exception {
         submitMany(user, jobs);
         List<ServiceProcess> started = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -359,13 +555,33 @@ public final class Suite {
                 int jobs = (int) Math.ceil(c / latencySeconds * size.llmSeconds());
                 double rate = llmRun(user, c, jobs, 1);
                 double ideal = c / latencySeconds;
-                Map<String, Object> overhead = db.query("select avg(extract(epoch from (completed_at - started_at)) * 1000) as total, "
-                        + "avg((stage_timings ->> 'LLM_EXTRACT')::numeric) as llm from extraction_jobs where user_id = ?", user).get(0);
-                double nonLlm = ((Number) overhead.get("total")).doubleValue() - ((Number) overhead.get("llm")).doubleValue();
+                Map<String, Object> overhead = db.query(
+                                "select avg(extract(epoch from (completed_at - started_at)) * 1000) as total, "
+                                        + "avg((stage_timings ->> 'LLM_EXTRACT')::numeric) as llm from extraction_jobs where user_id = ?",
+                                user)
+                        .get(0);
+                double nonLlm =
+                        ((Number) overhead.get("total")).doubleValue() - ((Number) overhead.get("llm")).doubleValue();
                 String section = "3. LLM-bound (stub at L = " + size.llmLatencyMs() + " ms, one worker)";
-                report.add(new Report.Figure(section, "jobs/s at C = " + c, rate, "jobs/s", "C / L", ideal, "≥ 0.9", rate >= 0.9 * ideal,
+                report.add(new Report.Figure(
+                        section,
+                        "jobs/s at C = " + c,
+                        rate,
+                        "jobs/s",
+                        "C / L",
+                        ideal,
+                        "≥ 0.9",
+                        rate >= 0.9 * ideal,
                         jobs + " jobs"));
-                report.add(new Report.Figure(section, "non-model time per job at C = " + c, nonLlm, "ms", "", 0, "≤ 20 ms", nonLlm <= 20,
+                report.add(new Report.Figure(
+                        section,
+                        "non-model time per job at C = " + c,
+                        nonLlm,
+                        "ms",
+                        "",
+                        0,
+                        "≤ 20 ms",
+                        nonLlm <= 20,
                         "claim to completion, minus LLM_EXTRACT"));
             }
         } finally {
@@ -375,14 +591,33 @@ public final class Suite {
         try {
             String user = "bench-llm-limited";
             int jobs = size.rateLimit() * size.llmSeconds();
-            // two workers (capacity 2 × C / L, above the limit), one limiter between them (PostgreSQL), 5 % under the provider's limit
-            double rate = llmRun(user, 32, jobs, 2, Map.of("distill.llm.rate-limit.requests-per-second",
-                    String.valueOf(0.95 * size.rateLimit()), "distill.llm.rate-limit.burst", "2"));
+            // two workers (capacity 2 × C / L, above the limit), one limiter between them (PostgreSQL), 5 % under the
+            // provider's limit
+            double rate = llmRun(
+                    user,
+                    32,
+                    jobs,
+                    2,
+                    Map.of(
+                            "distill.llm.rate-limit.requests-per-second",
+                            String.valueOf(0.95 * size.rateLimit()),
+                            "distill.llm.rate-limit.burst",
+                            "2"));
             JsonNode stats = stubStats();
-            double share = stats.get("limited").asDouble() / Math.max(1, stats.get("limited").asDouble() + stats.get("served").asDouble());
-            report.add(new Report.Figure("3. LLM-bound (stub at L = " + size.llmLatencyMs() + " ms, one worker)",
-                    "jobs/s under a provider limit of " + size.rateLimit() + " req/s, 2 workers × C = 32", rate, "jobs/s", "the limit", size.rateLimit(),
-                    "≥ 0.9 and ≤ 1 % 429s", rate >= 0.9 * size.rateLimit() && share <= 0.01,
+            double share = stats.get("limited").asDouble()
+                    / Math.max(
+                            1,
+                            stats.get("limited").asDouble()
+                                    + stats.get("served").asDouble());
+            report.add(new Report.Figure(
+                    "3. LLM-bound (stub at L = " + size.llmLatencyMs() + " ms, one worker)",
+                    "jobs/s under a provider limit of " + size.rateLimit() + " req/s, 2 workers × C = 32",
+                    rate,
+                    "jobs/s",
+                    "the limit",
+                    size.rateLimit(),
+                    "≥ 0.9 and ≤ 1 % 429s",
+                    rate >= 0.9 * size.rateLimit() && share <= 0.01,
                     String.format(Locale.ROOT, "%.1f %% of requests answered 429", share * 100)));
         } finally {
             limited.destroy();
@@ -390,8 +625,12 @@ public final class Suite {
     }
 
     private JsonNode stubStats() throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + stubPort + "/stats")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + stubPort + "/stats"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         return Json.read(response.body(), JsonNode.class);
     }
 
@@ -442,13 +681,37 @@ public final class Suite {
                 Thread.sleep(2_000);
                 Latencies latency = Latencies.of(clients.latencies);
                 String section = "4. Progress (worker publish → WebSocket client receive, one gateway)";
-                report.add(new Report.Figure(section, "p50 at " + connections + " connections", latency.p50(), "ms", "", 0, "", null,
+                report.add(new Report.Figure(
+                        section,
+                        "p50 at " + connections + " connections",
+                        latency.p50(),
+                        "ms",
+                        "",
+                        0,
+                        "",
+                        null,
                         latency.count() + " deliveries to " + clients.size() + " clients of " + users + " users"));
-                report.add(new Report.Figure(section, "p99 at " + connections + " connections", latency.p99(), "ms",
-                        "Kafka e2e p99 + 50 ms", kafkaE2e.p99Ms() + 50, "≤ 1.00", latency.p99() <= kafkaE2e.p99Ms() + 50, ""));
+                report.add(new Report.Figure(
+                        section,
+                        "p99 at " + connections + " connections",
+                        latency.p99(),
+                        "ms",
+                        "Kafka e2e p99 + 50 ms",
+                        kafkaE2e.p99Ms() + 50,
+                        "≤ 1.00",
+                        latency.p99() <= kafkaE2e.p99Ms() + 50,
+                        ""));
                 boolean atScale = connections >= 10_000;
-                report.add(new Report.Figure(section, "gateway memory per idle connection at " + connections, perConnection / 1024.0, "KiB",
-                        "", 0, atScale ? "≤ 32 KiB" : "", atScale ? perConnection <= 32 * 1024 : null, "growth of the gateway's resident memory"));
+                report.add(new Report.Figure(
+                        section,
+                        "gateway memory per idle connection at " + connections,
+                        perConnection / 1024.0,
+                        "KiB",
+                        "",
+                        0,
+                        atScale ? "≤ 32 KiB" : "",
+                        atScale ? perConnection <= 32 * 1024 : null,
+                        "growth of the gateway's resident memory"));
             }
         }
         worker.close();
@@ -460,11 +723,26 @@ public final class Suite {
     private void textExtraction() throws Exception {
         PdfTextBench.Result pdf = PdfTextBench.run(size.pdfDocuments(), size.pdfPages(), 3);
         pdfText = pdf;
-        report.add(new Report.Figure("5. Text extraction", "TEXT_EXTRACT pages/s, one core", pdf.distillPagesPerSecond(), "pages/s",
-                "plain PDFBox, one core", pdf.pdfboxPagesPerSecond(), "≥ 0.8", pdf.ratio() >= 0.8, pdf.pages() + " pages"));
+        report.add(new Report.Figure(
+                "5. Text extraction",
+                "TEXT_EXTRACT pages/s, one core",
+                pdf.distillPagesPerSecond(),
+                "pages/s",
+                "plain PDFBox, one core",
+                pdf.pdfboxPagesPerSecond(),
+                "≥ 0.8",
+                pdf.ratio() >= 0.8,
+                pdf.pages() + " pages"));
         OcrBench.Result ocr = OcrBench.run(size.ocrPages());
-        report.add(new Report.Figure("5. Text extraction", "OCR pages/s, " + ocr.threads() + " threads", ocr.distillPagesPerSecond(), "pages/s",
-                "tesseract alone (OMP_THREAD_LIMIT=1) × cores", ocr.tesseractPagesPerSecond() * ocr.threads(), "", null,
+        report.add(new Report.Figure(
+                "5. Text extraction",
+                "OCR pages/s, " + ocr.threads() + " threads",
+                ocr.distillPagesPerSecond(),
+                "pages/s",
+                "tesseract alone (OMP_THREAD_LIMIT=1) × cores",
+                ocr.tesseractPagesPerSecond() * ocr.threads(),
+                "",
+                null,
                 ocr.pages() + " scanned pages; Distill renders each page at 300 dpi first"));
     }
 
@@ -479,7 +757,8 @@ public final class Suite {
             double one = llmRun("bench-scale-1", c, jobs, 1);
             double two = llmRun("bench-scale-2", c, 2 * jobs, 2);
             String section = "6. Scale-out (LLM-bound, C = 8 per worker, stub at L = " + size.llmLatencyMs() + " ms)";
-            report.add(new Report.Figure(section, "two workers", two, "jobs/s", "one worker", one, "≈ 2", two >= 1.8 * one, ""));
+            report.add(new Report.Figure(
+                    section, "two workers", two, "jobs/s", "one worker", one, "≈ 2", two >= 1.8 * one, ""));
 
             String user = "bench-rebalance";
             submitMany(user, 3 * jobs);
@@ -492,28 +771,72 @@ public final class Suite {
             second.kill();
             awaitDone(user, 3 * jobs);
             first.close();
-            List<Long> completions = db.query("select (extract(epoch from completed_at) * 1000)::bigint as t from extraction_jobs "
-                    + "where user_id = ? order by completed_at", user).stream().map(r -> ((Number) r.get("t")).longValue()).toList();
-            report.add(new Report.Figure(section, "longest pause in completions after a worker joined", maxGap(completions, joined, joined + 20_000),
-                    "ms", "L (one LLM call)", size.llmLatencyMs(), "", null, "the consumer group rebalances while jobs run"));
-            Object firstByNew = db.query("select extract(epoch from min(t.at)) * 1000 as t from job_state_transitions t "
-                    + "join extraction_jobs j on j.id = t.job_id where j.user_id = ? and t.to_status = ? "
-                    + "and t.lease_owner like 'bench-rebalance-b%'", user, JobStatus.COMPLETED.dbValue()).get(0).get("t");
+            List<Long> completions = db
+                    .query(
+                            "select (extract(epoch from completed_at) * 1000)::bigint as t from extraction_jobs "
+                                    + "where user_id = ? order by completed_at",
+                            user)
+                    .stream()
+                    .map(r -> ((Number) r.get("t")).longValue())
+                    .toList();
+            report.add(new Report.Figure(
+                    section,
+                    "longest pause in completions after a worker joined",
+                    maxGap(completions, joined, joined + 20_000),
+                    "ms",
+                    "L (one LLM call)",
+                    size.llmLatencyMs(),
+                    "",
+                    null,
+                    "the consumer group rebalances while jobs run"));
+            Object firstByNew = db.query(
+                            "select extract(epoch from min(t.at)) * 1000 as t from job_state_transitions t "
+                                    + "join extraction_jobs j on j.id = t.job_id where j.user_id = ? and t.to_status = ? "
+                                    + "and t.lease_owner like 'bench-rebalance-b%'",
+                            user, JobStatus.COMPLETED.dbValue())
+                    .get(0)
+                    .get("t");
             if (firstByNew != null) {
-                report.add(new Report.Figure(section, "joined worker's first completion, after it was ready",
-                        ((Number) firstByNew).doubleValue() - joined, "ms", "L (one LLM call)", size.llmLatencyMs(), "", null,
+                report.add(new Report.Figure(
+                        section,
+                        "joined worker's first completion, after it was ready",
+                        ((Number) firstByNew).doubleValue() - joined,
+                        "ms",
+                        "L (one LLM call)",
+                        size.llmLatencyMs(),
+                        "",
+                        null,
                         "partition assignment + one job"));
             } else {
                 // a small backlog can drain before the second worker is up (the smoke size does)
                 report.context("joined worker", "completed no job: the backlog was done before it joined");
             }
-            report.add(new Report.Figure(section, "longest pause in completions after kill -9 of a worker", maxGap(completions, killed, killed + 30_000),
-                    "ms", "lease duration", 10_000, "", null, "the surviving worker keeps completing its own jobs"));
-            Object recovered = db.query("select extract(epoch from max(completed_at)) * 1000 as t from extraction_jobs "
-                    + "where user_id = ? and lease_version >= 2", user).get(0).get("t");
+            report.add(new Report.Figure(
+                    section,
+                    "longest pause in completions after kill -9 of a worker",
+                    maxGap(completions, killed, killed + 30_000),
+                    "ms",
+                    "lease duration",
+                    10_000,
+                    "",
+                    null,
+                    "the surviving worker keeps completing its own jobs"));
+            Object recovered = db.query(
+                            "select extract(epoch from max(completed_at)) * 1000 as t from extraction_jobs "
+                                    + "where user_id = ? and lease_version >= 2",
+                            user)
+                    .get(0)
+                    .get("t");
             if (recovered != null) {
-                report.add(new Report.Figure(section, "killed worker's jobs all completed elsewhere, after the kill",
-                        ((Number) recovered).doubleValue() - killed, "ms", "lease duration + L", 10_000 + size.llmLatencyMs(), "", null,
+                report.add(new Report.Figure(
+                        section,
+                        "killed worker's jobs all completed elsewhere, after the kill",
+                        ((Number) recovered).doubleValue() - killed,
+                        "ms",
+                        "lease duration + L",
+                        10_000 + size.llmLatencyMs(),
+                        "",
+                        null,
                         "their leases expire (10 s here), the sweeper re-enqueues them; they wait behind the backlog"));
             } else {
                 report.context("killed worker", "held no job when it was killed");
@@ -532,31 +855,77 @@ public final class Suite {
      */
     private void peers() throws Exception {
         int concurrency = workerConcurrency();
-        String queues = "7. Peers: job queues (no-op handler, concurrency " + concurrency + " as Distill's worker, same PostgreSQL)";
-        for (Peers.QueuePeer peer : Peers.jobQueues(pg, size.peerJobs(), concurrency, Duration.ofSeconds(size.peerSeconds()))) {
+        String queues = "7. Peers: job queues (no-op handler, concurrency " + concurrency
+                + " as Distill's worker, same PostgreSQL)";
+        for (Peers.QueuePeer peer :
+                Peers.jobQueues(pg, size.peerJobs(), concurrency, Duration.ofSeconds(size.peerSeconds()))) {
             String note = peer.error() != null ? "**not measured**: " + peer.error() : peer.settings();
-            report.add(new Report.Figure(queues, peer.label() + ": enqueue, one producer, 32 in flight, single adds", submitPeakRate, "jobs/s",
-                    peer.name(), peer.enqueuePerSecond(), "", null, "Distill: POST /api/jobs, authenticated, outbox in the same transaction. " + note));
-            report.add(new Report.Figure(queues, peer.label() + ": drain a backlog", noopDrainRate, "jobs/s", peer.name(), peer.drainPerSecond(),
-                    "", null, size.peerJobs() + " jobs at the peer, " + size.pipelineJobs() + " at Distill (claim, progress events, result row)"));
-            report.add(new Report.Figure(queues, peer.label() + ": add → start p50", noopPickup.p50(), "ms", peer.name(), peer.latencyP50Ms(),
-                    "", null, "lower is better; Distill: created → claimed, through the outbox relay and Kafka"));
-            report.add(new Report.Figure(queues, peer.label() + ": add → start p99", noopPickup.p99(), "ms", peer.name(), peer.latencyP99Ms(),
-                    "", null, "lower is better"));
+            report.add(new Report.Figure(
+                    queues,
+                    peer.label() + ": enqueue, one producer, 32 in flight, single adds",
+                    submitPeakRate,
+                    "jobs/s",
+                    peer.name(),
+                    peer.enqueuePerSecond(),
+                    "",
+                    null,
+                    "Distill: POST /api/jobs, authenticated, outbox in the same transaction. " + note));
+            report.add(new Report.Figure(
+                    queues,
+                    peer.label() + ": drain a backlog",
+                    noopDrainRate,
+                    "jobs/s",
+                    peer.name(),
+                    peer.drainPerSecond(),
+                    "",
+                    null,
+                    size.peerJobs() + " jobs at the peer, " + size.pipelineJobs()
+                            + " at Distill (claim, progress events, result row)"));
+            report.add(new Report.Figure(
+                    queues,
+                    peer.label() + ": add → start p50",
+                    noopPickup.p50(),
+                    "ms",
+                    peer.name(),
+                    peer.latencyP50Ms(),
+                    "",
+                    null,
+                    "lower is better; Distill: created → claimed, through the outbox relay and Kafka"));
+            report.add(new Report.Figure(
+                    queues,
+                    peer.label() + ": add → start p99",
+                    noopPickup.p99(),
+                    "ms",
+                    peer.name(),
+                    peer.latencyP99Ms(),
+                    "",
+                    null,
+                    "lower is better"));
         }
 
-        String extraction = "7. Peers: text extraction (Apache Tika AutoDetectParser, its own JVM, one thread, OCR off)";
+        String extraction =
+                "7. Peers: text extraction (Apache Tika AutoDetectParser, its own JVM, one thread, OCR off)";
         Path dir = Files.createTempDirectory("tika-peer-");
         try {
             List<Path> generated = PdfTextBench.generateCorpus(dir, size.pdfDocuments(), size.pdfPages());
             Peers.TikaRun tika = Peers.tika(generated, 3, Duration.ofSeconds(size.peerSeconds()));
             int pages = size.pdfDocuments() * size.pdfPages();
-            report.add(new Report.Figure(extraction, "PDF pages/s, generated text PDFs", pdfText.distillPagesPerSecond(), "pages/s",
-                    "Tika " + tika.version(), tika.error() == null ? pages / tika.bestSeconds() : Double.NaN, "", null,
-                    tika.error() != null ? "**Tika not measured**: " + tika.error() : pages + " pages, best of 3 passes each"));
+            report.add(new Report.Figure(
+                    extraction,
+                    "PDF pages/s, generated text PDFs",
+                    pdfText.distillPagesPerSecond(),
+                    "pages/s",
+                    "Tika " + tika.version(),
+                    tika.error() == null ? pages / tika.bestSeconds() : Double.NaN,
+                    "",
+                    null,
+                    tika.error() != null
+                            ? "**Tika not measured**: " + tika.error()
+                            : pages + " pages, best of 3 passes each"));
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             }
         }
         realWorldCorpus(extraction);
@@ -567,14 +936,18 @@ public final class Suite {
      * (images left out: both would only run OCR). Tika runs in its own JVM over the same files.
      */
     private void realWorldCorpus(String section) throws Exception {
-        Path corpus = ServiceProcess.root().resolve("extraction-worker/src/test/resources/corpus").toAbsolutePath().normalize();
+        Path corpus = ServiceProcess.root()
+                .resolve("extraction-worker/src/test/resources/corpus")
+                .toAbsolutePath()
+                .normalize();
         Map<Path, String> files = new java.util.TreeMap<>();
         try (var walk = Files.walk(corpus)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
                 try {
                     byte[] bytes = Files.readAllBytes(file);
                     byte[] head = java.util.Arrays.copyOf(bytes, Math.min(bytes.length, FormatDetector.HEAD_BYTES));
-                    String format = FormatDetector.detect(file.getFileName().toString(), head).id();
+                    String format = FormatDetector.detect(file.getFileName().toString(), head)
+                            .id();
                     if (!format.equals("image")) {
                         files.put(file, format);
                     }
@@ -605,23 +978,39 @@ public final class Suite {
         }
         List<Double> all = ratios.values().stream().flatMap(List::stream).toList();
         StringBuilder byFormat = new StringBuilder();
-        ratios.forEach((format, values) -> byFormat.append(String.format(Locale.ROOT, "%s%s %.2f (%d)", byFormat.isEmpty() ? "" : ", ",
-                format, Latencies.of(values).p50(), values.size())));
-        report.add(new Report.Figure(section, "characters per real-world file, median Distill / Tika", all.isEmpty() ? Double.NaN
-                : Latencies.of(all).p50(), "×", "", 0, "", null, tika.error() != null ? "**Tika not measured**: " + tika.error()
-                : all.size() + " files of the regression corpus, by format: " + byFormat
-                + (differences.isEmpty() ? "" : "; " + String.join("; ", differences))));
+        ratios.forEach((format, values) -> byFormat.append(String.format(
+                Locale.ROOT,
+                "%s%s %.2f (%d)",
+                byFormat.isEmpty() ? "" : ", ",
+                format,
+                Latencies.of(values).p50(),
+                values.size())));
+        report.add(new Report.Figure(
+                section,
+                "characters per real-world file, median Distill / Tika",
+                all.isEmpty() ? Double.NaN : Latencies.of(all).p50(),
+                "×",
+                "",
+                0,
+                "",
+                null,
+                tika.error() != null
+                        ? "**Tika not measured**: " + tika.error()
+                        : all.size() + " files of the regression corpus, by format: " + byFormat
+                                + (differences.isEmpty() ? "" : "; " + String.join("; ", differences))));
     }
 
     /** The worker's pipeline concurrency, as its application.properties declares it. */
     private static int workerConcurrency() throws Exception {
         java.util.Properties properties = new java.util.Properties();
-        try (var in = Files.newInputStream(ServiceProcess.root().resolve("extraction-worker/src/main/resources/application.properties"))) {
+        try (var in = Files.newInputStream(
+                ServiceProcess.root().resolve("extraction-worker/src/main/resources/application.properties"))) {
             properties.load(in);
         }
-        return Integer.parseInt(properties.getProperty("smallrye.messaging.worker.pipeline.max-concurrency").strip());
+        return Integer.parseInt(properties
+                .getProperty("smallrye.messaging.worker.pipeline.max-concurrency")
+                .strip());
     }
-
 
     /** The longest interval between consecutive completions that overlaps [from, to]. */
     static double maxGap(List<Long> completions, long from, long to) {

@@ -1,9 +1,9 @@
 package io.distill.bench;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** Keeps the benchmark from rotting: it runs at a tiny size and reports both figures. Not a speed test. */
 class PdfTextBenchSmokeTest {

@@ -1,27 +1,32 @@
 package io.distill.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.deploy.Services.Service;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml parses and refers to images, ports, settings, files and volumes that exist. */
 class ComposeFileTest {
 
     @Test
     void theOneHostDeploymentMatchesTheServices() throws Exception {
-        JsonNode compose = Yaml.documents(Files.readString(Services.ROOT.resolve("docker-compose.yml"))).get(0);
+        JsonNode compose = Yaml.documents(Files.readString(Services.ROOT.resolve("docker-compose.yml")))
+                .get(0);
         JsonNode services = compose.path("services");
         assertEquals(Set.of("kafka", "kafka-topics", "postgres", "api", "worker", "gateway"), fieldNames(services));
-        assertEquals("apache/kafka:" + System.getProperty("distill.kafka-version"), services.at("/kafka/image").asText(),
+        assertEquals(
+                "apache/kafka:" + System.getProperty("distill.kafka-version"),
+                services.at("/kafka/image").asText(),
                 "the broker the tests run");
-        assertEquals("broker,controller", services.at("/kafka/environment/KAFKA_PROCESS_ROLES").asText(), "KRaft, no ZooKeeper");
+        assertEquals(
+                "broker,controller",
+                services.at("/kafka/environment/KAFKA_PROCESS_ROLES").asText(),
+                "KRaft, no ZooKeeper");
         assertEquals(2, services.at("/worker/deploy/replicas").asInt(), "two workers share the partitions");
 
         Set<String> known = new HashSet<>();
@@ -30,24 +35,41 @@ class ComposeFileTest {
         }
         for (Service service : Service.values()) {
             JsonNode definition = services.path(service.composeName);
-            assertEquals(service.image() + ":" + System.getProperty("distill.version"), definition.path("image").asText(), service.composeName);
+            assertEquals(
+                    service.image() + ":" + System.getProperty("distill.version"),
+                    definition.path("image").asText(),
+                    service.composeName);
             for (JsonNode port : definition.path("ports")) {
-                assertEquals(String.valueOf(service.httpPort()), port.asText().substring(port.asText().lastIndexOf(':') + 1), service.composeName);
+                assertEquals(
+                        String.valueOf(service.httpPort()),
+                        port.asText().substring(port.asText().lastIndexOf(':') + 1),
+                        service.composeName);
             }
-            definition.path("environment").fieldNames().forEachRemaining(name ->
-                    assertTrue(known.contains(name), service.composeName + ": " + name + " is not a setting of any service"));
+            definition
+                    .path("environment")
+                    .fieldNames()
+                    .forEachRemaining(name -> assertTrue(
+                            known.contains(name),
+                            service.composeName + ": " + name + " is not a setting of any service"));
             for (String required : KubernetesManifestsTest.REQUIRED.get(service)) {
-                assertTrue(definition.at("/environment").has(Services.envName(required)), service.composeName + " lacks " + Services.envName(required));
+                assertTrue(
+                        definition.at("/environment").has(Services.envName(required)),
+                        service.composeName + " lacks " + Services.envName(required));
             }
         }
 
         Set<String> declaredVolumes = fieldNames(compose.path("volumes"));
         services.fields().forEachRemaining(service -> {
             for (JsonNode dependency : iterable(service.getValue().path("depends_on"))) {
-                assertTrue(services.has(dependency.asText()), service.getKey() + " depends on missing " + dependency.asText());
+                assertTrue(
+                        services.has(dependency.asText()),
+                        service.getKey() + " depends on missing " + dependency.asText());
             }
-            service.getValue().path("depends_on").fieldNames().forEachRemaining(name ->
-                    assertTrue(services.has(name), service.getKey() + " depends on missing " + name));
+            service.getValue()
+                    .path("depends_on")
+                    .fieldNames()
+                    .forEachRemaining(
+                            name -> assertTrue(services.has(name), service.getKey() + " depends on missing " + name));
             for (JsonNode volume : service.getValue().path("volumes")) {
                 String source = volume.asText().split(":")[0];
                 if (source.startsWith(".")) {

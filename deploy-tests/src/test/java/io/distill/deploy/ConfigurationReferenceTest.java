@@ -1,14 +1,13 @@
 package io.distill.deploy;
 
-import io.distill.deploy.Services.Service;
-import io.distill.deploy.Services.Setting;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill.deploy.Services.Service;
+import io.distill.deploy.Services.Setting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/configuration.md lists every setting of every service with its default and environment
@@ -30,12 +29,21 @@ class ConfigurationReferenceTest {
                 Regenerate with `mvn -pl deploy-tests test` and `cp deploy-tests/target/configuration.md docs/`.
                 """);
         for (Service service : Service.values()) {
-            doc.append("\n## ").append(service.module).append("\n\n| setting | default | environment variable | about |\n|---|---|---|---|\n");
+            doc.append("\n## ")
+                    .append(service.module)
+                    .append("\n\n| setting | default | environment variable | about |\n|---|---|---|---|\n");
             for (Setting s : service.settings().values()) {
                 String value = s.value() == null ? "" : "`" + s.value().replace("|", "\\|") + "`";
                 String shown = s.required() ? "**required**" + (value.isEmpty() ? "" : ", e.g. " + value) : value;
-                doc.append("| `").append(s.key()).append("` | ").append(shown).append(" | `").append(s.environmentVariable())
-                        .append("` | ").append(s.notes().replace("|", "\\|")).append(" |\n");
+                doc.append("| `")
+                        .append(s.key())
+                        .append("` | ")
+                        .append(shown)
+                        .append(" | `")
+                        .append(s.environmentVariable())
+                        .append("` | ")
+                        .append(s.notes().replace("|", "\\|"))
+                        .append(" |\n");
             }
         }
         return doc.toString();
@@ -45,8 +53,12 @@ class ConfigurationReferenceTest {
     void theCommittedReferenceListsEverySettingAsTheServicesDeclareIt() throws Exception {
         String rendered = render();
         Files.writeString(Path.of("target/configuration.md"), rendered);
-        assertTrue(Files.exists(COMMITTED), "docs/configuration.md is missing: cp deploy-tests/target/configuration.md docs/");
-        assertEquals(rendered, Files.readString(COMMITTED),
+        assertTrue(
+                Files.exists(COMMITTED),
+                "docs/configuration.md is missing: cp deploy-tests/target/configuration.md docs/");
+        assertEquals(
+                rendered,
+                Files.readString(COMMITTED),
                 "docs/configuration.md is out of date: review and cp deploy-tests/target/configuration.md docs/");
     }
 

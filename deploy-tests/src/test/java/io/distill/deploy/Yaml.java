@@ -3,7 +3,6 @@ package io.distill.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,8 +13,7 @@ final class Yaml {
     private static final YAMLFactory FACTORY = new YAMLFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     static List<JsonNode> documents(String text) {
         try {

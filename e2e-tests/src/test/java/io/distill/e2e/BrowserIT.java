@@ -1,7 +1,7 @@
 package io.distill.e2e;
 
-import io.distill.testinfra.ServiceProcess;
-import io.distill.testinfra.Stack;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
@@ -11,18 +11,16 @@ import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.distill.testinfra.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A person at the web page, in Debian's Chromium driven by Playwright: sign up, upload two files,
@@ -39,7 +37,8 @@ class BrowserIT {
         kafka = KraftBroker.start();
         int gatewayPort = Ports.free();
         stack = new Stack(pg, kafka.bootstrapServers())
-                .startApi(Map.of("distill.client.progress-socket-url", "ws://127.0.0.1:" + gatewayPort + "/ws/progress"));
+                .startApi(
+                        Map.of("distill.client.progress-socket-url", "ws://127.0.0.1:" + gatewayPort + "/ws/progress"));
         // slow enough that a running job can still be cancelled by hand
         stack.startWorker("browser-worker", Map.of("distill.extraction.offline.latency", "4s"));
         stack.startGateway(gatewayPort);
@@ -61,18 +60,30 @@ class BrowserIT {
         Path dxf = Files.write(dir.resolve("pump-housing.dxf"), Fixtures.dxf());
         Path screenshots = Path.of("target/browser");
         Files.createDirectories(screenshots);
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                     .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium")))
-                     .setHeadless(true)
-                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")))) {
+        try (Playwright playwright = Playwright.create(
+                        new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+                Browser browser = playwright
+                        .chromium()
+                        .launch(new BrowserType.LaunchOptions()
+                                .setExecutablePath(Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium")))
+                                .setHeadless(true)
+                                .setArgs(List.of(
+                                        "--no-sandbox",
+                                        "--disable-gpu",
+                                        "--disable-dev-shm-usage",
+                                        "--disable-background-networking",
+                                        "--disable-component-update",
+                                        "--disable-sync",
+                                        "--no-first-run",
+                                        "--disable-quic")))) {
             Page page = browser.newPage();
             // what the page does is evidence when a step fails
-            page.onConsoleMessage(message -> System.out.println("[browser console] " + message.type() + ": " + message.text()));
+            page.onConsoleMessage(
+                    message -> System.out.println("[browser console] " + message.type() + ": " + message.text()));
             page.onResponse(response -> {
                 if (response.status() >= 400) {
-                    System.out.println("[browser] " + response.request().method() + " " + response.url() + " → " + response.status());
+                    System.out.println("[browser] " + response.request().method() + " " + response.url() + " → "
+                            + response.status());
                 }
             });
             page.setDefaultTimeout(60_000);
@@ -95,7 +106,9 @@ class BrowserIT {
 
             // the last completed job's result is shown: fields with confidence and highlighted evidence
             assertThat(page.locator("#result table.fields")).isVisible();
-            page.locator("tr.job", new Page.LocatorOptions().setHasText("completed")).first().click();
+            page.locator("tr.job", new Page.LocatorOptions().setHasText("completed"))
+                    .first()
+                    .click();
             assertThat(page.locator("#result tr[data-field='title'] mark")).isVisible();
 
             page.fill("#text", "Third job, to be cancelled: contact ops@example.com before 2026-12-01.");
@@ -112,7 +125,9 @@ class BrowserIT {
             page.selectOption("#status-filter", "");
             assertThat(page.locator("tr.job:visible")).hasCount(3);
 
-            page.screenshot(new Page.ScreenshotOptions().setPath(screenshots.resolve("distill.png")).setFullPage(true));
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(screenshots.resolve("distill.png"))
+                    .setFullPage(true));
         }
     }
 }

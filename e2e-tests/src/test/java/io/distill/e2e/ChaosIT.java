@@ -1,16 +1,13 @@
 package io.distill.e2e;
 
-import io.distill.testinfra.ServiceProcess;
-import io.distill.testinfra.Stack;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
+import io.distill.testinfra.ServiceProcess;
+import io.distill.testinfra.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +18,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults against real processes: workers killed, paused and stopped, the Kafka broker and
@@ -71,19 +70,31 @@ class ChaosIT {
         ServiceProcess victim = stack.startWorker("victim", Map.of("distill.extraction.offline.latency", "1s"));
         String user = user("kill");
         List<UUID> jobs = submitConcurrently(user, 500);
-        await("the victim holds jobs").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> processingBy(user, "victim"), n -> n > 0);
-        long inFlightAtKill = stack.count("select count(*) from extraction_jobs where user_id = ? and status <> 'completed'", user);
+        await("the victim holds jobs")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> processingBy(user, "victim"), n -> n > 0);
+        long inFlightAtKill =
+                stack.count("select count(*) from extraction_jobs where user_id = ? and status <> 'completed'", user);
         long heldByVictim = processingBy(user, "victim");
         long killedAt = System.nanoTime();
         victim.kill();
 
         awaitAllCompleted(user, jobs.size());
         long recoveryMs = (System.nanoTime() - killedAt) / 1_000_000;
-        assertEquals(500, stack.count("select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?", user));
-        assertEquals(0, stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'processing'", user));
-        long reclaimed = stack.count("select count(*) from extraction_jobs where user_id = ? and lease_version > 1", user);
-        System.out.printf("[chaos] kill -9: 500 jobs, %d unfinished at the kill, %d held by the killed worker, "
-                + "%d claimed again after lease expiry, 0 duplicate results, all completed %d ms after the kill%n",
+        assertEquals(
+                500,
+                stack.count(
+                        "select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?",
+                        user));
+        assertEquals(
+                0,
+                stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'processing'", user));
+        long reclaimed =
+                stack.count("select count(*) from extraction_jobs where user_id = ? and lease_version > 1", user);
+        System.out.printf(
+                "[chaos] kill -9: 500 jobs, %d unfinished at the kill, %d held by the killed worker, "
+                        + "%d claimed again after lease expiry, 0 duplicate results, all completed %d ms after the kill%n",
                 inFlightAtKill, heldByVictim, reclaimed, recoveryMs);
     }
 
@@ -108,8 +119,13 @@ class ChaosIT {
         kafka = ServiceProcess.kafka(kafkaDir, kafkaPort, controllerPort).awaitListening(WAIT);
         long restarted = System.nanoTime();
         awaitAllCompleted(user, jobs.size());
-        assertEquals(jobs.size(), stack.count("select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?", user));
-        System.out.printf("[chaos] kafka down %d s: %d jobs accepted (20 during the outage), all completed %d ms after the broker returned%n",
+        assertEquals(
+                jobs.size(),
+                stack.count(
+                        "select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?",
+                        user));
+        System.out.printf(
+                "[chaos] kafka down %d s: %d jobs accepted (20 during the outage), all completed %d ms after the broker returned%n",
                 (restarted - down) / 1_000_000_000, jobs.size(), (System.nanoTime() - restarted) / 1_000_000);
     }
 
@@ -120,18 +136,29 @@ class ChaosIT {
         List<UUID> jobs = submitConcurrently(user, 60);
         pg.stopServer();
         long down = System.nanoTime();
-        await("API readiness down").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.api().readiness(), status -> status == 503);
+        await("API readiness down")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> stack.api().readiness(), status -> status == 503);
         long readinessDownMs = (System.nanoTime() - down) / 1_000_000;
         Thread.sleep(3000);
         pg.startServer();
         long up = System.nanoTime();
-        await("API readiness up").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.api().readiness(), status -> status == 200);
+        await("API readiness up")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> stack.api().readiness(), status -> status == 200);
         long readinessUpMs = (System.nanoTime() - up) / 1_000_000;
         awaitAllCompleted(user, jobs.size());
-        assertEquals(jobs.size(), stack.count("select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?", user));
-        System.out.printf("[chaos] postgres restart: %d jobs, readiness down after %d ms, up %d ms after restart, "
-                + "all completed %d ms after restart, 0 duplicates%n", jobs.size(), readinessDownMs, readinessUpMs,
-                (System.nanoTime() - up) / 1_000_000);
+        assertEquals(
+                jobs.size(),
+                stack.count(
+                        "select count(*) from extraction_results r join extraction_jobs j on j.id = r.job_id where j.user_id = ?",
+                        user));
+        System.out.printf(
+                "[chaos] postgres restart: %d jobs, readiness down after %d ms, up %d ms after restart, "
+                        + "all completed %d ms after restart, 0 duplicates%n",
+                jobs.size(), readinessDownMs, readinessUpMs, (System.nanoTime() - up) / 1_000_000);
     }
 
     @Test
@@ -143,18 +170,36 @@ class ChaosIT {
         sleeper.signal("STOP");
         long paused = System.nanoTime();
         UUID job = held;
-        await("the paused worker's job completed by another").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.db.query("select status from extraction_jobs where id = ?", job).get(0).get("status"), "completed"::equals);
+        await("the paused worker's job completed by another")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> stack.db
+                                .query("select status from extraction_jobs where id = ?", job)
+                                .get(0)
+                                .get("status"),
+                        "completed"::equals);
         long takeoverMs = (System.nanoTime() - paused) / 1_000_000;
         sleeper.signal("CONT");
-        await("the resumed worker notices it lost the lease").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> uncheckedLog(sleeper), log -> log.contains("lease on job " + job + " is no longer held"));
+        await("the resumed worker notices it lost the lease")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> uncheckedLog(sleeper), log -> log.contains("lease on job " + job + " is no longer held"));
 
         assertEquals(1, stack.count("select count(*) from extraction_results where job_id = ?", job));
-        String completedBy = (String) stack.db.query("select lease_owner from job_state_transitions where job_id = ? "
-                + "and to_status = 'completed'", job).get(0).get("lease_owner");
+        String completedBy = (String) stack.db
+                .query(
+                        "select lease_owner from job_state_transitions where job_id = ? "
+                                + "and to_status = 'completed'",
+                        job)
+                .get(0)
+                .get("lease_owner");
         assertTrue(completedBy.startsWith("steady"), "completed by the live worker, not " + completedBy);
         awaitAllCompleted(user, (int) stack.count("select count(*) from extraction_jobs where user_id = ?", user));
-        System.out.printf("[chaos] SIGSTOP past the lease: job taken over and completed %d ms after the pause; "
-                + "the resumed worker's late write was rejected%n", takeoverMs);
+        System.out.printf(
+                "[chaos] SIGSTOP past the lease: job taken over and completed %d ms after the pause; "
+                        + "the resumed worker's late write was rejected%n",
+                takeoverMs);
         sleeper.kill();
     }
 
@@ -165,28 +210,47 @@ class ChaosIT {
         String user = user("drain");
         UUID held = submitUntilHeldBy(user, "leaving", Duration.ofMillis(300));
         leaving.signal("TERM");
-        int readiness = await("readiness down on SIGTERM").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(leaving::readiness, s -> s == 503);
+        int readiness = await("readiness down on SIGTERM")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(leaving::readiness, s -> s == 503);
         assertEquals(503, readiness);
         assertTrue(leaving.awaitExit(Duration.ofSeconds(45)), "the worker exits after draining");
         UUID job = held;
-        var row = stack.db.query("select status from extraction_jobs where id = ?", job).get(0);
+        var row = stack.db
+                .query("select status from extraction_jobs where id = ?", job)
+                .get(0);
         assertEquals("completed", row.get("status"), "the job in flight was finished before exit");
-        String completedBy = (String) stack.db.query("select lease_owner from job_state_transitions where job_id = ? "
-                + "and to_status = 'completed'", job).get(0).get("lease_owner");
+        String completedBy = (String) stack.db
+                .query(
+                        "select lease_owner from job_state_transitions where job_id = ? "
+                                + "and to_status = 'completed'",
+                        job)
+                .get(0)
+                .get("lease_owner");
         assertTrue(completedBy.startsWith("leaving"), "finished by the draining worker itself, not " + completedBy);
         awaitAllCompleted(user, (int) stack.count("select count(*) from extraction_jobs where user_id = ?", user));
-        System.out.println("[chaos] SIGTERM: readiness 503 first, in-flight job finished by the leaving worker, clean exit");
+        System.out.println(
+                "[chaos] SIGTERM: readiness 503 first, in-flight job finished by the leaving worker, clean exit");
     }
 
     /** Submits one job per interval until the named worker holds one of them (its partitions decide), and returns that job. */
     private static UUID submitUntilHeldBy(String user, String worker, Duration interval) {
         java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
-        return await("the " + worker + " worker took a job").atMost(Duration.ofSeconds(60)).pollInterval(interval).until(() -> {
-            stack.submit(user, "job " + submitted.getAndIncrement());
-            var rows = stack.db.query("select id from extraction_jobs where user_id = ? and status = ? and lease_owner like ? limit 1",
-                    user, io.distill.model.JobStatus.PROCESSING.dbValue(), worker + "%");
-            return rows.isEmpty() ? null : (UUID) rows.get(0).get("id");
-        }, java.util.Objects::nonNull);
+        return await("the " + worker + " worker took a job")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(interval)
+                .until(
+                        () -> {
+                            stack.submit(user, "job " + submitted.getAndIncrement());
+                            var rows = stack.db.query(
+                                    "select id from extraction_jobs where user_id = ? and status = ? and lease_owner like ? limit 1",
+                                    user,
+                                    io.distill.model.JobStatus.PROCESSING.dbValue(),
+                                    worker + "%");
+                            return rows.isEmpty() ? null : (UUID) rows.get(0).get("id");
+                        },
+                        java.util.Objects::nonNull);
     }
 
     private static List<UUID> submitConcurrently(String user, int n) throws Exception {
@@ -195,7 +259,8 @@ class ChaosIT {
             List<Future<UUID>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                futures.add(pool.submit(() -> stack.submit(user, "Chaos job " + k + ": revenue EUR " + k + " on 2026-11-01.")));
+                futures.add(pool.submit(
+                        () -> stack.submit(user, "Chaos job " + k + ": revenue EUR " + k + " on 2026-11-01.")));
             }
             List<UUID> ids = new ArrayList<>();
             for (Future<UUID> f : futures) {
@@ -208,12 +273,22 @@ class ChaosIT {
     }
 
     private static void awaitAllCompleted(String user, int expected) {
-        await(expected + " jobs of " + user + " completed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'completed'", user), n -> n == expected);
+        await(expected + " jobs of " + user + " completed")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> stack.count(
+                                "select count(*) from extraction_jobs where user_id = ? and status = 'completed'",
+                                user),
+                        n -> n == expected);
     }
 
     private static long processingBy(String user, String worker) {
-        return stack.count("select count(*) from extraction_jobs where user_id = ? and status = 'processing' "
-                + "and lease_owner like ?", user, worker + "%");
+        return stack.count(
+                "select count(*) from extraction_jobs where user_id = ? and status = 'processing' "
+                        + "and lease_owner like ?",
+                user,
+                worker + "%");
     }
 
     private static String uncheckedLog(ServiceProcess process) {

@@ -1,5 +1,11 @@
 package io.distill.e2e;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.distill.model.Json;
@@ -12,16 +18,6 @@ import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import io.distill.testinfra.TokenForge;
 import io.distill.testinfra.WsClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.function.Executable;
-
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -43,12 +39,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Distill as an attacker meets it: the packaged API, worker and gateway as processes on real
@@ -61,8 +60,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
     private static final Duration WAIT = Stack.WAIT;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private static final String PASSWORD = "hostile password, long enough";
     private static final int REGISTRATIONS_PER_ADDRESS = 60;
     private static final int SUBMISSIONS_PER_MINUTE = 60;
@@ -90,14 +91,17 @@ class HostileInputIT {
         listener.start();
         pg = LocalPostgres.start();
         kafka = KraftBroker.start();
-        stack = new Stack(pg, kafka.bootstrapServers()).startApi(Map.of(
-                "distill.auth.throttle.registrations-per-address", String.valueOf(REGISTRATIONS_PER_ADDRESS),
-                "distill.rate-limit.submissions-per-minute", String.valueOf(SUBMISSIONS_PER_MINUTE),
-                "distill.rate-limit.burst", String.valueOf(BURST),
-                "distill.rate-limit.block-size", "5"));
-        worker = stack.startWorker("hostile-worker", Map.of(
-                "distill.formats.timeout", "20s",
-                "distill.pipeline.stage-timeout.llm-extract", "20s"));
+        stack = new Stack(pg, kafka.bootstrapServers())
+                .startApi(Map.of(
+                        "distill.auth.throttle.registrations-per-address", String.valueOf(REGISTRATIONS_PER_ADDRESS),
+                        "distill.rate-limit.submissions-per-minute", String.valueOf(SUBMISSIONS_PER_MINUTE),
+                        "distill.rate-limit.burst", String.valueOf(BURST),
+                        "distill.rate-limit.block-size", "5"));
+        worker = stack.startWorker(
+                "hostile-worker",
+                Map.of(
+                        "distill.formats.timeout", "20s",
+                        "distill.pipeline.stage-timeout.llm-extract", "20s"));
         gateway = stack.startGateway();
         for (ServiceProcess service : List.of(stack.api(), worker, gateway)) {
             LOG_START.put(service.url(""), service.log().length());
@@ -124,7 +128,9 @@ class HostileInputIT {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         List<DynamicTest> cases = new ArrayList<>();
         for (String reserved : List.of("admin", "Admin", "ADMIN", "root", "System", "administrator")) {
-            cases.add(test("register " + reserved + " is refused", () -> assertError(register(reserved, PASSWORD), 400, "bad_request")));
+            cases.add(test(
+                    "register " + reserved + " is refused",
+                    () -> assertError(register(reserved, PASSWORD), 400, "bad_request")));
         }
         cases.add(test("names are case-folded: ALICE after alice is taken", () -> {
             assertEquals(201, register("alice-" + suffix, PASSWORD).status());
@@ -135,12 +141,18 @@ class HostileInputIT {
             assertEquals(200, token.status(), token.body());
             assertEquals("[\"user\"]", token.json().get("roles").toString());
         }));
-        cases.add(test("an ordinary user cannot start a run", () -> assertError(post("/api/runs", token("eve"), "{}"), 403, "forbidden")));
-        cases.add(test("an ordinary user cannot list runs", () -> assertError(get("/api/runs", token("eve")), 403, "forbidden")));
-        cases.add(test("a token with admin signed by another key is refused", () -> assertError(
-                get("/api/runs", forge().badSignature("eve", "distill-api")), 401, "unauthorized")));
-        cases.add(test("an unsigned token claiming admin is refused", () -> assertError(
-                get("/api/runs", forge().unsigned("eve", "distill-api")), 401, "unauthorized")));
+        cases.add(test(
+                "an ordinary user cannot start a run",
+                () -> assertError(post("/api/runs", token("eve"), "{}"), 403, "forbidden")));
+        cases.add(test(
+                "an ordinary user cannot list runs",
+                () -> assertError(get("/api/runs", token("eve")), 403, "forbidden")));
+        cases.add(test(
+                "a token with admin signed by another key is refused",
+                () -> assertError(get("/api/runs", forge().badSignature("eve", "distill-api")), 401, "unauthorized")));
+        cases.add(test(
+                "an unsigned token claiming admin is refused",
+                () -> assertError(get("/api/runs", forge().unsigned("eve", "distill-api")), 401, "unauthorized")));
         return cases.stream();
     }
 
@@ -152,9 +164,12 @@ class HostileInputIT {
         return Stream.of(
                 test("200,000 digits are accepted and end", () -> acceptAndEnd("digits", "1".repeat(200_000))),
                 test("1,000,000 characters are accepted and end", () -> acceptAndEnd("long", "word ".repeat(200_000))),
-                test("1,000,001 characters are refused", () -> assertError(submit("long", "x".repeat(1_000_001)), 400, "invalid_request")),
+                test(
+                        "1,000,001 characters are refused",
+                        () -> assertError(submit("long", "x".repeat(1_000_001)), 400, "invalid_request")),
                 test("a 100 KB DXF of digits is accepted and ends", () -> {
-                    String dxf = "0\nSECTION\n2\nENTITIES\n0\nTEXT\n8\n0\n1\n" + "9".repeat(100_000) + "\n0\nENDSEC\n0\nEOF\n";
+                    String dxf = "0\nSECTION\n2\nENTITIES\n0\nTEXT\n8\n0\n1\n" + "9".repeat(100_000)
+                            + "\n0\nENDSEC\n0\nEOF\n";
                     Answer answer = upload("digits", "digits.dxf", dxf.getBytes(StandardCharsets.US_ASCII), Map.of());
                     assertEquals(202, answer.status(), answer.body());
                     awaitEnded(UUID.fromString(answer.json().get("id").asText()), Duration.ofSeconds(60));
@@ -170,10 +185,15 @@ class HostileInputIT {
         long t0 = System.nanoTime();
         List<UUID> ordinary = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            ordinary.add(accept(submit("bystander", "Quarterly note " + i + "\n\nRevenue EUR " + (100 + i) + " on 2026-11-0" + (1 + i % 9) + ".")));
+            ordinary.add(accept(submit(
+                    "bystander",
+                    "Quarterly note " + i + "\n\nRevenue EUR " + (100 + i) + " on 2026-11-0" + (1 + i % 9) + ".")));
         }
         for (UUID id : ordinary) {
-            await("ordinary job " + id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> status("bystander", id), "completed"::equals);
+            await("ordinary job " + id)
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> status("bystander", id), "completed"::equals);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("[hostile] 20 ordinary jobs completed in %d ms beside 2 hostile ones%n", millis);
@@ -191,49 +211,100 @@ class HostileInputIT {
         String here = "http://127.0.0.1:" + listener.getAddress().getPort();
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("$ref to an http URL", schema("{\"a\":{\"$ref\":\"" + here + "/x\"}}", ""));
-        refused.put("$ref to the API itself", schema("{\"a\":{\"$ref\":\"" + stack.api().url("/api/templates") + "\"}}", ""));
+        refused.put(
+                "$ref to the API itself",
+                schema("{\"a\":{\"$ref\":\"" + stack.api().url("/api/templates") + "\"}}", ""));
         refused.put("$ref to a file", schema("{\"a\":{\"$ref\":\"file:/etc/passwd\"}}", ""));
         refused.put("$ref to the class path", schema("{\"a\":{\"$ref\":\"classpath:application.properties\"}}", ""));
         refused.put("$id with a URL", schema("{\"a\":{\"type\":\"string\"}}", "\"$id\":\"" + here + "/\","));
-        refused.put("$schema with a URL", schema("{\"a\":{\"type\":\"string\"}}", "\"$schema\":\"" + here + "/meta\","));
+        refused.put(
+                "$schema with a URL", schema("{\"a\":{\"type\":\"string\"}}", "\"$schema\":\"" + here + "/meta\","));
         refused.put("$dynamicRef", schema("{\"a\":{\"$dynamicRef\":\"" + here + "/d#x\"}}", ""));
         refused.put("a cycle at the root", schema("{\"a\":{\"type\":\"string\"}}", "\"$ref\":\"#\","));
-        refused.put("a cycle through if/then", schema("{\"a\":{\"type\":\"string\"}}", "\"if\":{\"required\":[\"a\"]},\"then\":{\"$ref\":\"#\"},"));
+        refused.put(
+                "a cycle through if/then",
+                schema("{\"a\":{\"type\":\"string\"}}", "\"if\":{\"required\":[\"a\"]},\"then\":{\"$ref\":\"#\"},"));
         refused.put("type strin", schema("{\"a\":{\"type\":\"strin\"}}", ""));
         refused.put("minLength -1", schema("{\"a\":{\"type\":\"string\",\"minLength\":-1}}", ""));
-        refused.put("an optional property", "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[],"
-                + "\"properties\":{\"a\":{\"type\":\"string\"}}}");
-        refused.put("additionalProperties true", "{\"type\":\"object\",\"additionalProperties\":true,\"required\":[\"a\"],"
-                + "\"properties\":{\"a\":{\"type\":\"string\"}}}");
+        refused.put(
+                "an optional property",
+                "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[],"
+                        + "\"properties\":{\"a\":{\"type\":\"string\"}}}");
+        refused.put(
+                "additionalProperties true",
+                "{\"type\":\"object\",\"additionalProperties\":true,\"required\":[\"a\"],"
+                        + "\"properties\":{\"a\":{\"type\":\"string\"}}}");
         List<DynamicTest> cases = new ArrayList<>();
-        refused.forEach((name, schema) -> cases.add(test("project with " + name + " is refused", () ->
-                assertError(createProject("owner", "{\"name\":\"p-" + UUID.randomUUID() + "\",\"definition\":{\"schema\":" + schema + "}}"),
-                        400, "invalid_project"))));
+        refused.forEach((name, schema) -> cases.add(test(
+                "project with " + name + " is refused",
+                () -> assertError(
+                        createProject(
+                                "owner",
+                                "{\"name\":\"p-" + UUID.randomUUID() + "\",\"definition\":{\"schema\":" + schema
+                                        + "}}"),
+                        400,
+                        "invalid_project"))));
         String fine = schema("{\"a\":{\"type\":\"string\"}}", "");
-        cases.add(test("maxTokens -5 is refused", () -> assertError(createProject("owner", definition(fine, "\"model\":{\"maxTokens\":-5}")),
-                400, "invalid_project")));
-        cases.add(test("temperature -100 is refused", () -> assertError(createProject("owner", definition(fine, "\"model\":{\"temperature\":-100}")),
-                400, "invalid_project")));
-        cases.add(test("a news_event record with a schema that lacks its fields is refused", () -> assertError(
-                createProject("owner", definition(fine, "\"record\":\"news_event\"")), 400, "invalid_project")));
-        cases.add(test("a rule nested 40 deep is refused", () -> assertError(createProject("owner", definition(fine,
-                "\"rules\":[{\"name\":\"deep\",\"expression\":\"" + "(".repeat(40) + "true" + ")".repeat(40) + "\"}]")), 400, "invalid_project")));
+        cases.add(test(
+                "maxTokens -5 is refused",
+                () -> assertError(
+                        createProject("owner", definition(fine, "\"model\":{\"maxTokens\":-5}")),
+                        400,
+                        "invalid_project")));
+        cases.add(test(
+                "temperature -100 is refused",
+                () -> assertError(
+                        createProject("owner", definition(fine, "\"model\":{\"temperature\":-100}")),
+                        400,
+                        "invalid_project")));
+        cases.add(test(
+                "a news_event record with a schema that lacks its fields is refused",
+                () -> assertError(
+                        createProject("owner", definition(fine, "\"record\":\"news_event\"")),
+                        400,
+                        "invalid_project")));
+        cases.add(test(
+                "a rule nested 40 deep is refused",
+                () -> assertError(
+                        createProject(
+                                "owner",
+                                definition(
+                                        fine,
+                                        "\"rules\":[{\"name\":\"deep\",\"expression\":\"" + "(".repeat(40) + "true"
+                                                + ")".repeat(40) + "\"}]")),
+                        400,
+                        "invalid_project")));
         cases.add(test("a rule of 10^7 iterations is stopped by its budget", () -> {
             String ten = "[0,1,2,3,4,5,6,7,8,9]";
             String rule = ten + ".all(a, " + ten + ".all(b, " + ten + ".all(c, " + ten + ".all(d, " + ten + ".all(e, "
                     + ten + ".all(f, " + ten + ".all(g, true)))))))";
             String titled = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"title\"],"
                     + "\"properties\":{\"title\":{\"type\":\"string\"}}}";
-            Answer created = createProject("owner", definition(titled, "\"rules\":[{\"name\":\"costly\",\"expression\":\"" + rule + "\"}]"));
+            Answer created = createProject(
+                    "owner", definition(titled, "\"rules\":[{\"name\":\"costly\",\"expression\":\"" + rule + "\"}]"));
             assertEquals(201, created.status(), created.body());
-            Answer job = post("/api/jobs", token("owner"), Json.write(Map.of("text", "a record", "project", created.json().get("id").asText())));
+            Answer job = post(
+                    "/api/jobs",
+                    token("owner"),
+                    Json.write(Map.of(
+                            "text",
+                            "a record",
+                            "project",
+                            created.json().get("id").asText())));
             UUID id = accept(job);
             JsonNode ended = awaitEnded(id, Duration.ofSeconds(30));
             assertEquals("failed", ended.get("status").asText());
             assertTrue(ended.at("/error/message").asText().contains("Iteration budget exceeded"), ended.toString());
         }));
-        cases.add(test("a 3 MiB project is refused before it is read", () -> assertError(createProject("owner",
-                "{\"name\":\"big\",\"definition\":{\"description\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}}"), 413, "payload_too_large")));
+        cases.add(test(
+                "a 3 MiB project is refused before it is read",
+                () -> assertError(
+                        createProject(
+                                "owner",
+                                "{\"name\":\"big\",\"definition\":{\"description\":\"" + "x".repeat(3 * 1024 * 1024)
+                                        + "\"}}"),
+                        413,
+                        "payload_too_large")));
         cases.add(test("nothing a definition named was fetched", () -> assertEquals(0, LISTENER_REQUESTS.get())));
         return cases.stream();
     }
@@ -244,52 +315,107 @@ class HostileInputIT {
     @Order(5)
     Stream<DynamicTest> bodiesAndStoredValuesAreBounded() {
         return Stream.of(
-                test("1.9 MB of metadata is refused", () -> assertError(post("/api/jobs", token("mem"),
-                        Json.write(Map.of("text", "t", "metadata", Map.of("blob", "x".repeat(1_900_000))))), 400, "invalid_request")),
-                test("metadata nested 999 deep is refused", () -> assertError(post("/api/jobs", token("mem"),
-                        "{\"text\":\"t\",\"metadata\":" + "{\"a\":".repeat(999) + "1" + "}".repeat(999) + "}"), 400, "malformed_json")),
-                test("metadata nested 9 deep is refused", () -> assertError(post("/api/jobs", token("mem"),
-                        "{\"text\":\"t\",\"metadata\":" + "{\"a\":".repeat(9) + "1" + "}".repeat(9) + "}"), 400, "invalid_request")),
+                test(
+                        "1.9 MB of metadata is refused",
+                        () -> assertError(
+                                post(
+                                        "/api/jobs",
+                                        token("mem"),
+                                        Json.write(Map.of(
+                                                "text", "t", "metadata", Map.of("blob", "x".repeat(1_900_000))))),
+                                400,
+                                "invalid_request")),
+                test(
+                        "metadata nested 999 deep is refused",
+                        () -> assertError(
+                                post(
+                                        "/api/jobs",
+                                        token("mem"),
+                                        "{\"text\":\"t\",\"metadata\":" + "{\"a\":".repeat(999) + "1" + "}".repeat(999)
+                                                + "}"),
+                                400,
+                                "malformed_json")),
+                test(
+                        "metadata nested 9 deep is refused",
+                        () -> assertError(
+                                post(
+                                        "/api/jobs",
+                                        token("mem"),
+                                        "{\"text\":\"t\",\"metadata\":" + "{\"a\":".repeat(9) + "1" + "}".repeat(9)
+                                                + "}"),
+                                400,
+                                "invalid_request")),
                 test("metadata with 201 keys is refused", () -> {
                     Map<String, Object> keys = new LinkedHashMap<>();
                     for (int i = 0; i <= 200; i++) {
                         keys.put("k" + i, i);
                     }
-                    assertError(post("/api/jobs", token("mem"), Json.write(Map.of("text", "t", "metadata", keys))), 400, "invalid_request");
+                    assertError(
+                            post("/api/jobs", token("mem"), Json.write(Map.of("text", "t", "metadata", keys))),
+                            400,
+                            "invalid_request");
                 }),
-                test("a page of 101 is refused", () -> assertError(get("/api/jobs?limit=101", token("mem")), 400, "bad_request")),
+                test(
+                        "a page of 101 is refused",
+                        () -> assertError(get("/api/jobs?limit=101", token("mem")), 400, "bad_request")),
                 test("a list of jobs with large metadata answers summaries of bounded size", () -> {
                     Map<String, Object> metadata = Map.of("blob", "m".repeat(15_000));
                     for (int i = 0; i < 30; i++) {
-                        accept(post("/api/jobs", token("lister"), Json.write(Map.of("text", "note " + i, "metadata", metadata))));
+                        accept(post(
+                                "/api/jobs",
+                                token("lister"),
+                                Json.write(Map.of("text", "note " + i, "metadata", metadata))));
                     }
                     Answer page = get("/api/jobs?limit=30", token("lister"));
                     assertEquals(200, page.status());
                     assertEquals(30, page.json().get("items").size());
                     assertFalse(page.json().get("items").get(0).has("metadata"), "a list item carries no metadata");
                     assertFalse(page.json().get("items").get(0).has("result"), "a list item carries no result");
-                    assertTrue(page.body().length() < 30 * 1_000, "a page of 30 is " + page.body().length() + " bytes");
+                    assertTrue(
+                            page.body().length() < 30 * 1_000,
+                            "a page of 30 is " + page.body().length() + " bytes");
                 }),
                 test("a chunked 10 MiB body is refused on what was read", () -> {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.api().url("/api/jobs")))
-                            .header("Authorization", "Bearer " + token("mem")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
-                                    ("{\"text\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8)))).build();
+                    HttpRequest request = HttpRequest.newBuilder(
+                                    URI.create(stack.api().url("/api/jobs")))
+                            .header("Authorization", "Bearer " + token("mem"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() ->
+                                    new ByteArrayInputStream(("{\"text\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}")
+                                            .getBytes(StandardCharsets.UTF_8))))
+                            .build();
                     assertError(send(request), 413, "payload_too_large");
                 }),
-                test("3 MiB as Application/JSON is refused", () -> assertError(send(HttpRequest.newBuilder(URI.create(stack.api().url("/api/jobs")))
-                        .header("Authorization", "Bearer " + token("mem")).header("Content-Type", "Application/JSON")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}")).build()),
-                        413, "payload_too_large")),
-                test("3 MiB as text/plain is refused", () -> assertError(send(HttpRequest.newBuilder(URI.create(stack.api().url("/api/jobs")))
-                        .header("Authorization", "Bearer " + token("mem")).header("Content-Type", "text/plain")
-                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(3 * 1024 * 1024))).build()), 413, "payload_too_large")),
+                test(
+                        "3 MiB as Application/JSON is refused",
+                        () -> assertError(
+                                send(HttpRequest.newBuilder(
+                                                URI.create(stack.api().url("/api/jobs")))
+                                        .header("Authorization", "Bearer " + token("mem"))
+                                        .header("Content-Type", "Application/JSON")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                "{\"text\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}"))
+                                        .build()),
+                                413,
+                                "payload_too_large")),
+                test(
+                        "3 MiB as text/plain is refused",
+                        () -> assertError(
+                                send(HttpRequest.newBuilder(
+                                                URI.create(stack.api().url("/api/jobs")))
+                                        .header("Authorization", "Bearer " + token("mem"))
+                                        .header("Content-Type", "text/plain")
+                                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(3 * 1024 * 1024)))
+                                        .build()),
+                                413,
+                                "payload_too_large")),
                 test("Content-Length 5 with a chunked 3 MiB body is refused", () -> {
                     try (RawHttp raw = RawHttp.connect(stack.api().url(""))) {
                         String chunk = "x".repeat(3 * 1024 * 1024);
                         raw.send("POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token("mem")
                                 + "\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                + Integer.toHexString(chunk.length() + 10) + "\r\n{\"text\":\"" + chunk + "\"}\r\n0\r\n\r\n");
+                                + Integer.toHexString(chunk.length() + 10) + "\r\n{\"text\":\"" + chunk
+                                + "\"}\r\n0\r\n\r\n");
                         String head = raw.readHead();
                         assertTrue(head.startsWith("HTTP/1.1 413"), head);
                         assertTrue(raw.readRest(4096).contains("payload_too_large"));
@@ -307,52 +433,137 @@ class HostileInputIT {
     @Order(6)
     Stream<DynamicTest> inputThatCannotBeStoredIsRefusedWithAReason() {
         return Stream.of(
-                test("NUL in text", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":\"a\\u0000b\"}"), 400, "invalid_request")),
-                test("NUL in a metadata value", () -> assertError(post("/api/jobs", token("nul"),
-                        "{\"text\":\"a\",\"metadata\":{\"k\":\"v\\u0000\"}}"), 400, "invalid_request")),
-                test("NUL in a metadata key", () -> assertError(post("/api/jobs", token("nul"),
-                        "{\"text\":\"a\",\"metadata\":{\"k\\u0000\":\"v\"}}"), 400, "invalid_request")),
-                test("NUL in options", () -> assertError(post("/api/jobs", token("nul"),
-                        "{\"text\":\"a\",\"options\":{\"k\":[\"\\u0000\"]}}"), 400, "invalid_request")),
-                test("NUL in the project reference", () -> assertError(post("/api/jobs", token("nul"),
-                        "{\"text\":\"a\",\"project\":\"news\\u0000\"}"), 400, "invalid_request")),
-                test("an unpaired surrogate in text", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":\"a\\ud800b\"}"),
-                        400, "invalid_request")),
-                test("NUL in a project name", () -> assertError(createProject("nul", "{\"name\":\"p\\u0000\",\"template\":\"generic\"}"),
-                        400, "invalid_request")),
-                test("NUL in a prompt", () -> assertError(createProject("nul", definition(schema("{\"a\":{\"type\":\"string\"}}", ""),
-                        "\"prompt\":{\"system\":\"be\\u0000good\"}")), 400, "bad_request")),
-                test("NUL in an upload's recordId", () -> assertError(upload("nul", "a.txt", "text".getBytes(), Map.of("recordId", "r\u0000")),
-                        400, "bad_request")),
-                test("a raw newline in an upload's file name breaks the multipart header", () -> assertError(
-                        upload("nul", "two\nlines.txt", "some text".getBytes(), Map.of()), 400, "bad_request")),
+                test(
+                        "NUL in text",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\\u0000b\"}"), 400, "invalid_request")),
+                test(
+                        "NUL in a metadata value",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"metadata\":{\"k\":\"v\\u0000\"}}"),
+                                400,
+                                "invalid_request")),
+                test(
+                        "NUL in a metadata key",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"metadata\":{\"k\\u0000\":\"v\"}}"),
+                                400,
+                                "invalid_request")),
+                test(
+                        "NUL in options",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"options\":{\"k\":[\"\\u0000\"]}}"),
+                                400,
+                                "invalid_request")),
+                test(
+                        "NUL in the project reference",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"project\":\"news\\u0000\"}"),
+                                400,
+                                "invalid_request")),
+                test(
+                        "an unpaired surrogate in text",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\\ud800b\"}"), 400, "invalid_request")),
+                test(
+                        "NUL in a project name",
+                        () -> assertError(
+                                createProject("nul", "{\"name\":\"p\\u0000\",\"template\":\"generic\"}"),
+                                400,
+                                "invalid_request")),
+                test(
+                        "NUL in a prompt",
+                        () -> assertError(
+                                createProject(
+                                        "nul",
+                                        definition(
+                                                schema("{\"a\":{\"type\":\"string\"}}", ""),
+                                                "\"prompt\":{\"system\":\"be\\u0000good\"}")),
+                                400,
+                                "bad_request")),
+                test(
+                        "NUL in an upload's recordId",
+                        () -> assertError(
+                                upload("nul", "a.txt", "text".getBytes(), Map.of("recordId", "r\u0000")),
+                                400,
+                                "bad_request")),
+                test(
+                        "a raw newline in an upload's file name breaks the multipart header",
+                        () -> assertError(
+                                upload("nul", "two\nlines.txt", "some text".getBytes(), Map.of()), 400, "bad_request")),
                 test("control characters in an upload's file name are dropped", () -> {
                     Answer answer = upload("nul", "bell\u0007tab\u0001.txt", "some text".getBytes(), Map.of());
                     assertEquals(202, answer.status(), answer.body());
-                    JsonNode job = awaitEnded(UUID.fromString(answer.json().get("id").asText()), WAIT);
+                    JsonNode job =
+                            awaitEnded(UUID.fromString(answer.json().get("id").asText()), WAIT);
                     assertEquals("belltab.txt", job.get("filename").asText());
                 }),
                 test("NUL past the first 8 KB of a .md is dropped, the job completes", () -> {
-                    byte[] md = ("# Notes\n\n" + "text ".repeat(2_000) + "\u0000 after the NUL\n").getBytes(StandardCharsets.UTF_8);
+                    byte[] md = ("# Notes\n\n" + "text ".repeat(2_000) + "\u0000 after the NUL\n")
+                            .getBytes(StandardCharsets.UTF_8);
                     Answer answer = upload("nul", "notes.md", md, Map.of());
                     assertEquals(202, answer.status(), answer.body());
-                    JsonNode job = awaitEnded(UUID.fromString(answer.json().get("id").asText()), WAIT);
+                    JsonNode job =
+                            awaitEnded(UUID.fromString(answer.json().get("id").asText()), WAIT);
                     assertEquals("completed", job.get("status").asText(), job.toString());
                 }),
-                test("invalid UTF-8 in a JSON body", () -> assertError(send(HttpRequest.newBuilder(URI.create(stack.api().url("/api/jobs")))
-                        .header("Authorization", "Bearer " + token("nul")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}))
-                        .build()), 400, "malformed_json")),
-                test("trailing content after the JSON", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":\"a\"} {}"), 400, "malformed_json")),
-                test("a number where text belongs", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":5}"), 400, "malformed_json")),
-                test("text where a number belongs", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":\"a\",\"maxRetries\":\"3\"}"),
-                        400, "malformed_json")),
-                test("an unknown field", () -> assertError(post("/api/jobs", token("nul"), "{\"text\":\"a\",\"evil\":1}"), 400, "malformed_json")),
-                test("a JSON null body", () -> assertError(post("/api/jobs", token("nul"), "null"), 400, "invalid_request")),
-                test("a body that is not JSON", () -> assertError(post("/api/jobs", token("nul"), "text=hello"), 400, "malformed_json")),
-                test("a job id that is not a UUID", () -> assertError(get("/api/jobs/not-a-uuid", token("nul")), 404, "not_found")),
-                test("a forged page cursor", () -> assertError(get("/api/jobs?cursor=AAAA", token("nul")), 400, "bad_request")),
-                test("an unknown status filter", () -> assertError(get("/api/jobs?status=%00", token("nul")), 400, "bad_request")));
+                test(
+                        "invalid UTF-8 in a JSON body",
+                        () -> assertError(
+                                send(HttpRequest.newBuilder(
+                                                URI.create(stack.api().url("/api/jobs")))
+                                        .header("Authorization", "Bearer " + token("nul"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {
+                                            '{',
+                                            '"',
+                                            't',
+                                            'e',
+                                            'x',
+                                            't',
+                                            '"',
+                                            ':',
+                                            '"',
+                                            (byte) 0xC3,
+                                            (byte) 0x28,
+                                            '"',
+                                            '}'
+                                        }))
+                                        .build()),
+                                400,
+                                "malformed_json")),
+                test(
+                        "trailing content after the JSON",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\"} {}"), 400, "malformed_json")),
+                test(
+                        "a number where text belongs",
+                        () -> assertError(post("/api/jobs", token("nul"), "{\"text\":5}"), 400, "malformed_json")),
+                test(
+                        "text where a number belongs",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"maxRetries\":\"3\"}"),
+                                400,
+                                "malformed_json")),
+                test(
+                        "an unknown field",
+                        () -> assertError(
+                                post("/api/jobs", token("nul"), "{\"text\":\"a\",\"evil\":1}"), 400, "malformed_json")),
+                test(
+                        "a JSON null body",
+                        () -> assertError(post("/api/jobs", token("nul"), "null"), 400, "invalid_request")),
+                test(
+                        "a body that is not JSON",
+                        () -> assertError(post("/api/jobs", token("nul"), "text=hello"), 400, "malformed_json")),
+                test(
+                        "a job id that is not a UUID",
+                        () -> assertError(get("/api/jobs/not-a-uuid", token("nul")), 404, "not_found")),
+                test(
+                        "a forged page cursor",
+                        () -> assertError(get("/api/jobs?cursor=AAAA", token("nul")), 400, "bad_request")),
+                test(
+                        "an unknown status filter",
+                        () -> assertError(get("/api/jobs?status=%00", token("nul")), 400, "bad_request")));
     }
 
     @TestFactory
@@ -363,26 +574,39 @@ class HostileInputIT {
                 test("a null frame gets an error message", () -> {
                     try (WsClient ws = WsClient.connect(wsUrl("ws"))) {
                         ws.send("null");
-                        assertEquals("error", Json.read(ws.next(Duration.ofSeconds(10)), JsonNode.class).get("type").asText());
+                        assertEquals(
+                                "error",
+                                Json.read(ws.next(Duration.ofSeconds(10)), JsonNode.class)
+                                        .get("type")
+                                        .asText());
                     }
                 }),
                 test("a JSON list gets an error message", () -> {
                     try (WsClient ws = WsClient.connect(wsUrl("ws"))) {
                         ws.send("[1,2]");
-                        assertEquals("error", Json.read(ws.next(Duration.ofSeconds(10)), JsonNode.class).get("type").asText());
+                        assertEquals(
+                                "error",
+                                Json.read(ws.next(Duration.ofSeconds(10)), JsonNode.class)
+                                        .get("type")
+                                        .asText());
                     }
                 }),
                 test("a frame over 8 KiB is closed with 1009", () -> {
                     try (RawHttp raw = RawHttp.connect(gateway.url(""))) {
-                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stack.wsTicket(user("ws")), host).contains("101"));
-                        raw.frame(1, ("{\"type\":\"subscribe\",\"jobId\":\"" + "x".repeat(9_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stack.wsTicket(user("ws")), host)
+                                .contains("101"));
+                        raw.frame(
+                                1,
+                                ("{\"type\":\"subscribe\",\"jobId\":\"" + "x".repeat(9_000) + "\"}")
+                                        .getBytes(StandardCharsets.UTF_8));
                         int code = raw.awaitCloseCode();
                         assertTrue(code == 1009 || code == -1, "close code " + code);
                     }
                 }),
                 test("text that is not UTF-8 is closed with 1007", () -> {
                     try (RawHttp raw = RawHttp.connect(gateway.url(""))) {
-                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stack.wsTicket(user("ws")), host).contains("101"));
+                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stack.wsTicket(user("ws")), host)
+                                .contains("101"));
                         raw.frame(1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
                         assertEquals(1007, raw.awaitCloseCode());
                     }
@@ -394,9 +618,12 @@ class HostileInputIT {
                 }),
                 test("a ticket is good for one connection", () -> {
                     String ticket = stack.wsTicket(user("ws"));
-                    try (RawHttp first = RawHttp.connect(gateway.url("")); RawHttp second = RawHttp.connect(gateway.url(""))) {
-                        assertTrue(first.upgrade("/ws/progress?ticket=" + ticket, host).contains("101"));
-                        assertTrue(second.upgrade("/ws/progress?ticket=" + ticket, host).contains("401"));
+                    try (RawHttp first = RawHttp.connect(gateway.url(""));
+                            RawHttp second = RawHttp.connect(gateway.url(""))) {
+                        assertTrue(first.upgrade("/ws/progress?ticket=" + ticket, host)
+                                .contains("101"));
+                        assertTrue(second.upgrade("/ws/progress?ticket=" + ticket, host)
+                                .contains("401"));
                     }
                 }),
                 test("200 abrupt disconnects are not errors", () -> {
@@ -406,7 +633,10 @@ class HostileInputIT {
                         raw.frame(1, "{\"type\":\"subscribe\",\"all\":true}".getBytes(StandardCharsets.UTF_8));
                         raw.abort();
                     }
-                    await("gateway healthy").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> readiness(gateway), s -> s == 200);
+                    await("gateway healthy")
+                            .atMost(Duration.ofSeconds(10))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> readiness(gateway), s -> s == 200);
                 }));
     }
 
@@ -425,7 +655,8 @@ class HostileInputIT {
                         Answer answer = post("/api/auth/token", null, credentials(victim, "wrong password " + i));
                         if (answer.status() == 429) {
                             assertError(answer, 429, "too_many_attempts");
-                            assertNotNull(answer.headers().firstValue("Retry-After").orElse(null));
+                            assertNotNull(
+                                    answer.headers().firstValue("Retry-After").orElse(null));
                             slowed++;
                         } else {
                             assertError(answer, 401, "unauthorized");
@@ -434,7 +665,8 @@ class HostileInputIT {
                     }
                     System.out.printf("[hostile] 20 wrong passwords: %d refused, %d slowed down%n", refused, slowed);
                     assertTrue(slowed > 0, "no attempt was slowed down");
-                    // right after a counted failure the account is blocked for at least a second: even the right password waits
+                    // right after a counted failure the account is blocked for at least a second: even the right
+                    // password waits
                     Answer counted;
                     do {
                         counted = post("/api/auth/token", null, credentials(victim, "wrong again"));
@@ -447,14 +679,22 @@ class HostileInputIT {
                     String longPassword = "p".repeat(100) + "-end";
                     assertEquals(201, register(name, longPassword).status());
                     assertError(post("/api/auth/token", null, credentials(name, "p".repeat(72))), 401, "unauthorized");
-                    assertEquals(200, post("/api/auth/token", null, credentials(name, longPassword)).status());
+                    assertEquals(
+                            200,
+                            post("/api/auth/token", null, credentials(name, longPassword))
+                                    .status());
                 }),
-                test("a token expired 10 s ago is refused", () -> assertError(
-                        get("/api/jobs", forge().expiredSecondsAgo(user("eve"), "distill-api", 10)), 401, "unauthorized")),
+                test(
+                        "a token expired 10 s ago is refused",
+                        () -> assertError(
+                                get("/api/jobs", forge().expiredSecondsAgo(user("eve"), "distill-api", 10)),
+                                401,
+                                "unauthorized")),
                 test("a WebSocket ticket expired 10 s ago is refused", () -> {
                     try (RawHttp raw = RawHttp.connect(gateway.url(""))) {
                         String stale = forge().expiredSecondsAgo(user("eve"), "distill-ws", 10);
-                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stale, "127.0.0.1").contains("401"));
+                        assertTrue(raw.upgrade("/ws/progress?ticket=" + stale, "127.0.0.1")
+                                .contains("401"));
                     }
                 }),
                 test("submissions past the rate limit get 429 with Retry-After", () -> {
@@ -463,7 +703,10 @@ class HostileInputIT {
                         Answer answer = submit("flooder", "flood " + i);
                         if (answer.status() == 429) {
                             assertError(answer, 429, "rate_limited");
-                            assertTrue(Integer.parseInt(answer.headers().firstValue("Retry-After").orElse("0")) >= 1);
+                            assertTrue(Integer.parseInt(answer.headers()
+                                            .firstValue("Retry-After")
+                                            .orElse("0"))
+                                    >= 1);
                             limited++;
                         } else {
                             accept(answer);
@@ -473,9 +716,18 @@ class HostileInputIT {
                 }),
                 test("the page and the API carry security headers", () -> {
                     for (Answer answer : List.of(get("/", null), get("/api/jobs", null))) {
-                        assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null));
-                        assertEquals("DENY", answer.headers().firstValue("X-Frame-Options").orElse(null));
-                        assertTrue(answer.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+                        assertEquals(
+                                "nosniff",
+                                answer.headers()
+                                        .firstValue("X-Content-Type-Options")
+                                        .orElse(null));
+                        assertEquals(
+                                "DENY",
+                                answer.headers().firstValue("X-Frame-Options").orElse(null));
+                        assertTrue(answer.headers()
+                                .firstValue("Content-Security-Policy")
+                                .orElse("")
+                                .contains("frame-ancestors 'none'"));
                     }
                 }),
                 test("management endpoints are not on the public port", () -> {
@@ -493,9 +745,11 @@ class HostileInputIT {
         return Stream.of(
                 test("setting distill.admin and another user id shows no rows", () -> {
                     accept(submit("victim-db", "private note"));
-                    try (Connection app = appRole(); Statement sql = app.createStatement()) {
+                    try (Connection app = appRole();
+                            Statement sql = app.createStatement()) {
                         app.setAutoCommit(false);
-                        sql.execute("select set_config('distill.admin', 'on', true), set_config('distill.user_id', '" + user("victim-db") + "', true)");
+                        sql.execute("select set_config('distill.admin', 'on', true), set_config('distill.user_id', '"
+                                + user("victim-db") + "', true)");
                         assertEquals(0, count(sql, "select count(*) from extraction_jobs"));
                         sql.execute("select set_config('distill.tenant_proof', 'deadbeef', true)");
                         assertEquals(0, count(sql, "select count(*) from extraction_jobs"));
@@ -503,18 +757,27 @@ class HostileInputIT {
                     }
                 }),
                 test("with the proof the key makes, the user's own rows are visible", () -> {
-                    try (Connection app = appRole(); Statement sql = app.createStatement()) {
+                    try (Connection app = appRole();
+                            Statement sql = app.createStatement()) {
                         app.setAutoCommit(false);
                         String user = user("victim-db");
-                        sql.execute("select set_config('distill.user_id', '" + user + "', true), set_config('distill.tenant_proof', '"
+                        sql.execute("select set_config('distill.user_id', '" + user
+                                + "', true), set_config('distill.tenant_proof', '"
                                 + new Tenancy(LocalPostgres.TENANT_KEY).proof(user) + "', true)");
                         assertTrue(count(sql, "select count(*) from extraction_jobs") >= 1);
                         app.rollback();
                     }
                 }),
                 test("accounts, the outbox's messages, limits and the key are out of reach", () -> {
-                    for (String table : List.of("local_users", "auth_throttle", "rate_buckets", "processing_locks", "tenant_key",
-                            "job_state_transitions", "ocr_cache", "llm_rate_buckets")) {
+                    for (String table : List.of(
+                            "local_users",
+                            "auth_throttle",
+                            "rate_buckets",
+                            "processing_locks",
+                            "tenant_key",
+                            "job_state_transitions",
+                            "ocr_cache",
+                            "llm_rate_buckets")) {
                         assertEquals("42501", sqlState("select * from " + table + " limit 1"), table);
                     }
                     assertEquals("42501", sqlState("select payload from outbox limit 1"));
@@ -535,12 +798,21 @@ class HostileInputIT {
                 ACME Industrial AG reported third-quarter revenue of EUR 48.2 million on 2026-10-29, ahead of expectations.
                 The board confirmed the outlook and announced a buyback of up to USD 20 million.
                 """;
-        return Templates.NAMES.stream().map(template -> test("template " + template, () -> {
-            UUID id = accept(post("/api/jobs", token("templates"), Json.write(Map.of("text", message, "project", template,
-                    "metadata", Map.of("posted_at", "2026-10-29T07:00:00+01:00")))));
-            JsonNode job = awaitEnded(id, WAIT);
-            assertEquals("completed", job.get("status").asText(), job.toString());
-        }));
+        return Templates.NAMES.stream()
+                .map(template -> test("template " + template, () -> {
+                    UUID id = accept(post(
+                            "/api/jobs",
+                            token("templates"),
+                            Json.write(Map.of(
+                                    "text",
+                                    message,
+                                    "project",
+                                    template,
+                                    "metadata",
+                                    Map.of("posted_at", "2026-10-29T07:00:00+01:00")))));
+                    JsonNode job = awaitEnded(id, WAIT);
+                    assertEquals("completed", job.get("status").asText(), job.toString());
+                }));
     }
 
     @Test
@@ -560,14 +832,26 @@ class HostileInputIT {
         for (ServiceProcess service : List.of(stack.api(), worker, gateway)) {
             assertEquals(200, readiness(service), service + " is not ready");
             String log = service.log().substring(LOG_START.get(service.url("")));
-            List<String> traces = log.lines().filter(line -> line.matches("\\s+at [\\w.$]+\\(.*\\)")).limit(5).toList();
+            List<String> traces = log.lines()
+                    .filter(line -> line.matches("\\s+at [\\w.$]+\\(.*\\)"))
+                    .limit(5)
+                    .toList();
             assertTrue(traces.isEmpty(), service.url("") + " logged a stack trace:\n" + String.join("\n", traces));
         }
         for (UUID id : List.copyOf(ACCEPTED)) {
-            await("job " + id + " ended").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> stack.count("select count(*) from extraction_jobs where id = ?"
-                    + " and status in ('completed', 'failed', 'cancelled')", id), n -> n == 1);
+            await("job " + id + " ended")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> stack.count(
+                                    "select count(*) from extraction_jobs where id = ?"
+                                            + " and status in ('completed', 'failed', 'cancelled')",
+                                    id),
+                            n -> n == 1);
         }
-        System.out.printf("[hostile] %d accepted jobs all ended; %d requests reached the listener%n", ACCEPTED.size(), LISTENER_REQUESTS.get());
+        System.out.printf(
+                "[hostile] %d accepted jobs all ended; %d requests reached the listener%n",
+                ACCEPTED.size(), LISTENER_REQUESTS.get());
         assertEquals(0, LISTENER_REQUESTS.get());
     }
 
@@ -588,7 +872,9 @@ class HostileInputIT {
         JsonNode error = answer.json();
         assertEquals(code, error.path("error").asText(), answer.body());
         assertFalse(error.path("reason").asText().isBlank(), "a reason: " + answer.body());
-        assertFalse(answer.body().contains("\tat ") || answer.body().contains("Exception"), "no stack trace: " + answer.body());
+        assertFalse(
+                answer.body().contains("\tat ") || answer.body().contains("Exception"),
+                "no stack trace: " + answer.body());
     }
 
     /** Test users get a per-run name, so reruns against one database never collide. */
@@ -635,11 +921,24 @@ class HostileInputIT {
     }
 
     private static JsonNode awaitEnded(UUID id, Duration within) {
-        return await("job " + id + " ended").atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String owner = stack.db.query("select user_id from extraction_jobs where id = ?", id).get(0).get("user_id").toString();
-            String name = TOKENS.keySet().stream().filter(n -> user(n).equals(owner)).findFirst().orElseThrow();
-            return get("/api/jobs/" + id, token(name)).json();
-        }, job -> List.of("completed", "failed", "cancelled").contains(job.path("status").asText()));
+        return await("job " + id + " ended")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            String owner = stack.db
+                                    .query("select user_id from extraction_jobs where id = ?", id)
+                                    .get(0)
+                                    .get("user_id")
+                                    .toString();
+                            String name = TOKENS.keySet().stream()
+                                    .filter(n -> user(n).equals(owner))
+                                    .findFirst()
+                                    .orElseThrow();
+                            return get("/api/jobs/" + id, token(name)).json();
+                        },
+                        job -> List.of("completed", "failed", "cancelled")
+                                .contains(job.path("status").asText()));
     }
 
     private static String status(String name, UUID id) {
@@ -647,7 +946,8 @@ class HostileInputIT {
     }
 
     private static String schema(String properties, String extra) {
-        return "{\"type\":\"object\",\"additionalProperties\":false," + extra + "\"required\":[\"a\"],\"properties\":" + properties + "}";
+        return "{\"type\":\"object\",\"additionalProperties\":false," + extra + "\"required\":[\"a\"],\"properties\":"
+                + properties + "}";
     }
 
     private static String definition(String schema, String extra) {
@@ -659,8 +959,10 @@ class HostileInputIT {
     }
 
     private static Answer post(String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.api().url(path)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(stack.api().url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -668,7 +970,8 @@ class HostileInputIT {
     }
 
     private static Answer get(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.api().url(path)));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(stack.api().url(path)));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -678,15 +981,19 @@ class HostileInputIT {
     private static Answer upload(String name, String filename, byte[] content, Map<String, String> fields) {
         String boundary = "hostile-" + UUID.randomUUID();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        fields.forEach((field, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
-                + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        fields.forEach((field, value) -> body.writeBytes(("--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value + "\r\n")
+                .getBytes(StandardCharsets.UTF_8)));
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send(HttpRequest.newBuilder(URI.create(stack.api().url("/api/jobs/upload")))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Authorization", "Bearer " + token(name))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + token(name))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
     }
 
     private static Answer send(HttpRequest request) {
@@ -695,7 +1002,8 @@ class HostileInputIT {
             return new Answer(response.statusCode(), response.body(), response.headers());
         } catch (java.io.IOException e) {
             // the server may close a connection right after a 413 while the client still sends
-            throw new AssertionError("no answer to " + request.method() + " " + request.uri().getPath() + ": " + e, e);
+            throw new AssertionError(
+                    "no answer to " + request.method() + " " + request.uri().getPath() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -723,7 +1031,8 @@ class HostileInputIT {
 
     /** The SQLSTATE the application role gets for {@code statement} (null when it succeeds). */
     private static String sqlState(String statement) throws SQLException {
-        try (Connection app = appRole(); Statement sql = app.createStatement()) {
+        try (Connection app = appRole();
+                Statement sql = app.createStatement()) {
             sql.execute(statement);
             return null;
         } catch (SQLException e) {

@@ -2,13 +2,12 @@ package io.distill.e2e;
 
 import com.google.protobuf.CodedInputStream;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,8 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the wire format, so it needs no generated OTLP classes.
  */
 final class OtlpReceiver implements AutoCloseable {
-    record ReceivedSpan(String service, String name, String traceId, Map<String, String> attributes) {
-    }
+    record ReceivedSpan(String service, String name, String traceId, Map<String, String> attributes) {}
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();

@@ -1,15 +1,13 @@
 package io.distill.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.model.Json;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,9 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The per-user submission limit with two API processes sharing it (README, "The submission rate
@@ -40,7 +39,8 @@ class RateLimitAcrossReplicasIT {
     private static final int BLOCK_SIZE = 5;
     private static final Duration BLOCK_TTL = Duration.ofSeconds(2);
     private static final Duration FLOOD = Duration.ofSeconds(4);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     static LocalPostgres pg;
     static KraftBroker kafka;
@@ -51,9 +51,15 @@ class RateLimitAcrossReplicasIT {
     static void start() throws Exception {
         pg = LocalPostgres.start();
         kafka = KraftBroker.start();
-        Map<String, String> limit = Map.of("distill.rate-limit.submissions-per-minute", String.valueOf(PER_MINUTE),
-                "distill.rate-limit.burst", String.valueOf(BURST), "distill.rate-limit.block-size", String.valueOf(BLOCK_SIZE),
-                "distill.rate-limit.block-ttl", BLOCK_TTL.toSeconds() + "s");
+        Map<String, String> limit = Map.of(
+                "distill.rate-limit.submissions-per-minute",
+                String.valueOf(PER_MINUTE),
+                "distill.rate-limit.burst",
+                String.valueOf(BURST),
+                "distill.rate-limit.block-size",
+                String.valueOf(BLOCK_SIZE),
+                "distill.rate-limit.block-ttl",
+                BLOCK_TTL.toSeconds() + "s");
         stack = new Stack(pg, kafka.bootstrapServers()).startApi(limit);
         replica = stack.startApiReplica("api-replica", limit);
     }
@@ -81,17 +87,27 @@ class RateLimitAcrossReplicasIT {
             running.add(clients.submit(() -> {
                 int n = 0;
                 while (System.nanoTime() < end) {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("text", "flood " + n++)))).build(),
+                    HttpResponse<String> response = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", "Bearer " + token)
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            Json.write(Map.of("text", "flood " + n++))))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 202) {
                         accepted.incrementAndGet();
                     } else {
                         refused.incrementAndGet();
-                        if (response.statusCode() != 429 || response.headers().firstValue("Retry-After").isEmpty()
-                                || !Json.mapper().readTree(response.body()).path("error").asText().equals("rate_limited")) {
-                            wrongRefusals.add(response.statusCode() + " " + response.headers().map() + " " + response.body());
+                        if (response.statusCode() != 429
+                                || response.headers().firstValue("Retry-After").isEmpty()
+                                || !Json.mapper()
+                                        .readTree(response.body())
+                                        .path("error")
+                                        .asText()
+                                        .equals("rate_limited")) {
+                            wrongRefusals.add(response.statusCode() + " "
+                                    + response.headers().map() + " " + response.body());
                         }
                     }
                 }
@@ -110,7 +126,9 @@ class RateLimitAcrossReplicasIT {
         assertTrue(accepted.get() >= lower, "accepted " + accepted + " < burst - 2 × block-size = " + lower);
         assertTrue(refused.get() > 0, "the flood was refused past the limit");
         assertEquals(List.of(), wrongRefusals, "every refusal is 429 rate_limited with Retry-After");
-        assertEquals(accepted.get(), stack.count("select count(*) from extraction_jobs where user_id = ?", "flood"),
+        assertEquals(
+                accepted.get(),
+                stack.count("select count(*) from extraction_jobs where user_id = ?", "flood"),
                 "every accepted submission is a job");
     }
 }

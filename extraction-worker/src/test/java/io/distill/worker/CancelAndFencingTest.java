@@ -1,32 +1,33 @@
 package io.distill.worker;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.model.JobStatus;
 import io.distill.model.ProgressEvent;
 import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** A slow extraction stage, so that a job can be cancelled or taken over while it runs. */
 @Tag("infra")
 @QuarkusTest
 @TestProfile(CancelAndFencingTest.SlowExtractor.class)
-@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
+@WithTestResource(
+        value = InfraResource.class,
+        initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class CancelAndFencingTest {
 
     public static class SlowExtractor implements QuarkusTestProfile {
@@ -38,8 +39,10 @@ class CancelAndFencingTest {
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     WorkerTests t;
 
     @BeforeEach
@@ -53,14 +56,18 @@ class CancelAndFencingTest {
         t.enqueue(id);
         awaitInExtraction(id);
         // exactly what POST /api/jobs/{id}/cancel does to a processing job
-        t.db.update("update extraction_jobs set status = 'cancelled', completed_at = now(), lease_owner = null, "
-                + "lease_expires_at = null, event_seq = greatest(event_seq, seq_reserved) + 1 where id = ? and status = 'processing'", id);
+        t.db.update(
+                "update extraction_jobs set status = 'cancelled', completed_at = now(), lease_owner = null, "
+                        + "lease_expires_at = null, event_seq = greatest(event_seq, seq_reserved) + 1 where id = ? and status = 'processing'",
+                id);
         // past the 3 s the extraction would have taken: the worker never writes over the cancel
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(8))
                 .until(() -> "cancelled".equals(t.status(id)) && t.results(id) == 0);
         assertEquals(List.of("->pending", "pending>processing", "processing>cancelled"), t.history(id));
         List<ProgressEvent> events = t.events(id, 3);
-        assertTrue(events.stream().noneMatch(e -> e.status() == JobStatus.COMPLETED || e.progress() > 35),
+        assertTrue(
+                events.stream().noneMatch(e -> e.status() == JobStatus.COMPLETED || e.progress() > 35),
                 "no progress after the cancel: " + events);
     }
 
@@ -70,13 +77,20 @@ class CancelAndFencingTest {
         t.enqueue(id);
         awaitInExtraction(id);
         // another worker took the job over (as after a pause past the lease): new owner, new fencing token
-        t.db.update("update extraction_jobs set lease_owner = 'usurper', lease_version = lease_version + 1, "
-                + "lease_expires_at = now() + interval '1 hour' where id = ?", id);
+        t.db.update(
+                "update extraction_jobs set lease_owner = 'usurper', lease_version = lease_version + 1, "
+                        + "lease_expires_at = now() + interval '1 hour' where id = ?",
+                id);
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> {
-            Map<String, Object> job = t.db.query("select status, lease_owner, progress, result from extraction_jobs where id = ?", id).get(0);
+            Map<String, Object> job = t.db.query(
+                            "select status, lease_owner, progress, result from extraction_jobs where id = ?", id)
+                    .get(0);
             // the late worker could not even mark its long stage
-            return "processing".equals(job.get("status")) && "usurper".equals(job.get("lease_owner"))
-                    && Integer.valueOf(0).equals(job.get("progress")) && job.get("result") == null && t.results(id) == 0;
+            return "processing".equals(job.get("status"))
+                    && "usurper".equals(job.get("lease_owner"))
+                    && Integer.valueOf(0).equals(job.get("progress"))
+                    && job.get("result") == null
+                    && t.results(id) == 0;
         });
     }
 

@@ -1,5 +1,8 @@
 package io.distill.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -11,18 +14,14 @@ import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The event schemas that docs/asyncapi.yaml publishes hold for what the worker really sends: every
@@ -30,17 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("infra")
 @QuarkusTest
-@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
+@WithTestResource(
+        value = InfraResource.class,
+        initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class EventSchemaTest {
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     static JsonSchema schema(String name) throws Exception {
         try (InputStream in = EventSchemaTest.class.getResourceAsStream("/distill/events/" + name)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         }
     }
 
@@ -55,18 +58,28 @@ class EventSchemaTest {
         t.awaitStatus(fails, "failed");
 
         Set<String> keys = Set.of(completes.toString(), fails.toString());
-        List<ConsumerRecord<String, String>> records = t.kafka.read(Topics.JOB_EVENTS, r -> keys.contains(r.key()),
-                got -> got.stream().filter(r -> r.value().contains("\"completed\"") || r.value().contains("\"failed\"")).count() >= 2,
+        List<ConsumerRecord<String, String>> records = t.kafka.read(
+                Topics.JOB_EVENTS,
+                r -> keys.contains(r.key()),
+                got -> got.stream()
+                                .filter(r -> r.value().contains("\"completed\"")
+                                        || r.value().contains("\"failed\""))
+                                .count()
+                        >= 2,
                 WorkerTests.WAIT);
         JsonSchema progress = schema("progress-event.v1.schema.json");
         for (ConsumerRecord<String, String> record : records) {
             Set<ValidationMessage> problems = progress.validate(Json.read(record.value(), JsonNode.class));
             assertEquals(Set.of(), problems, record.value());
         }
-        assertTrue(records.stream().anyMatch(r -> r.value().contains("\"errorCode\":\"validation_error\"")), records.toString());
+        assertTrue(
+                records.stream().anyMatch(r -> r.value().contains("\"errorCode\":\"validation_error\"")),
+                records.toString());
         assertTrue(records.size() >= 8, "events: " + records.size());
 
         JsonSchema jobMessage = schema("job-message.v1.schema.json");
-        assertEquals(Set.of(), jobMessage.validate(Json.mapper().valueToTree(io.distill.model.JobMessage.of(completes, "u1"))));
+        assertEquals(
+                Set.of(),
+                jobMessage.validate(Json.mapper().valueToTree(io.distill.model.JobMessage.of(completes, "u1"))));
     }
 }

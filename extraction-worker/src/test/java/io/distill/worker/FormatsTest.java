@@ -1,5 +1,8 @@
 package io.distill.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
 import io.distill.model.files.LocalFileStorage;
@@ -8,34 +11,34 @@ import io.distill.testinfra.InfraResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** Every format through the worker (storage → LOAD → TEXT_EXTRACT → … → PERSIST) on real documents. */
 @Tag("infra")
 @QuarkusTest
-@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
+@WithTestResource(
+        value = InfraResource.class,
+        initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 class FormatsTest {
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "distill.storage.local.root")
     Path storageRoot;
+
     WorkerTests t;
 
     @BeforeEach
@@ -47,7 +50,9 @@ class FormatsTest {
     void pdfTextLayerIsReadPageByPage() throws Exception {
         JsonNode document = completed("report.pdf", "pdf", Fixtures.textPdf());
         String text = document.get("textPreview").asText();
-        assertTrue(text.contains("Inspection report 2026-114") && text.contains("Weld seam W3 shows minor porosity"), text);
+        assertTrue(
+                text.contains("Inspection report 2026-114") && text.contains("Weld seam W3 shows minor porosity"),
+                text);
         assertEquals(2, document.at("/metadata/pages").asInt());
         assertEquals(0, document.at("/metadata/ocrPages").asInt());
         assertEquals("Inspection report", document.at("/metadata/title").asText());
@@ -85,7 +90,11 @@ class FormatsTest {
         assertTrue(meta.get("blocks").toString().contains("A3_TITLE"), meta.toString());
         assertEquals("250.0", meta.at("/dimensions/0").asText());
         String text = document.get("textPreview").asText();
-        assertTrue(text.contains("GENERAL ARRANGEMENT") && text.contains("All dimensions in mm") && text.contains("drawingNumber: DWG-1042"), text);
+        assertTrue(
+                text.contains("GENERAL ARRANGEMENT")
+                        && text.contains("All dimensions in mm")
+                        && text.contains("drawingNumber: DWG-1042"),
+                text);
     }
 
     @Test
@@ -101,13 +110,17 @@ class FormatsTest {
         assertEquals("3500", meta.at("/storeys/1/elevation").asText());
         assertEquals(2, meta.at("/elementCounts/IFCWALLSTANDARDCASE").asInt());
         assertEquals(1, meta.at("/elementCounts/IFCDOOR").asInt());
-        assertEquals("FireRating=REI 90", meta.at("/propertySets/Pset_WallCommon/0").asText());
-        assertEquals("IsExternal=true", meta.at("/propertySets/Pset_WallCommon/1").asText());
+        assertEquals(
+                "FireRating=REI 90", meta.at("/propertySets/Pset_WallCommon/0").asText());
+        assertEquals(
+                "IsExternal=true", meta.at("/propertySets/Pset_WallCommon/1").asText());
         assertEquals("J. Architect", meta.at("/author/0").asText());
         assertEquals("Muster Planung GmbH", meta.at("/organization/0").asText());
         assertEquals("IFC4", meta.at("/schema/0").asText());
         String text = document.get("textPreview").asText();
-        assertTrue(text.contains("Project: Office Tower") && text.contains("Buildingstorey: Level 1 (elevation 3500)"), text);
+        assertTrue(
+                text.contains("Project: Office Tower") && text.contains("Buildingstorey: Level 1 (elevation 3500)"),
+                text);
     }
 
     @Test
@@ -136,7 +149,9 @@ class FormatsTest {
     void htmlTextWithoutMarkupOrScripts() throws Exception {
         JsonNode document = completed("diary.html", "html", Fixtures.html());
         String text = document.get("textPreview").asText();
-        assertTrue(text.contains("Concrete pour for slab L2 completed.") && text.contains("Delivery of rebar delayed"), text);
+        assertTrue(
+                text.contains("Concrete pour for slab L2 completed.") && text.contains("Delivery of rebar delayed"),
+                text);
         assertTrue(!text.contains("alert") && !text.contains("color:red"), text);
         assertEquals("Site diary", document.at("/metadata/title").asText());
     }
@@ -148,16 +163,22 @@ class FormatsTest {
         Map<String, Object[]> cases = new LinkedHashMap<>();
         cases.put("truncated PDF", new Object[] {"pdf", Arrays.copyOf(pdf, pdf.length / 2), "corrupt or truncated"});
         cases.put("encrypted PDF", new Object[] {"pdf", Fixtures.encryptedPdf(), "encrypted"});
-        cases.put("junk behind a PDF header", new Object[] {"pdf", "%PDF-1.7\n\u0000\u0001garbage".getBytes(), "corrupt or truncated"});
+        cases.put(
+                "junk behind a PDF header",
+                new Object[] {"pdf", "%PDF-1.7\n\u0000\u0001garbage".getBytes(), "corrupt or truncated"});
         cases.put("IFC nesting bomb", new Object[] {"ifc", Fixtures.nestedIfc(), "nest deeper than"});
         cases.put("truncated STEP", new Object[] {"step", Arrays.copyOf(step, step.length / 2), "truncated"});
-        cases.put("DXF with a broken group code", new Object[] {"dxf", "0\nSECTION\nxyz\nHEADER\n".getBytes(), "expected a group code"});
+        cases.put(
+                "DXF with a broken group code",
+                new Object[] {"dxf", "0\nSECTION\nxyz\nHEADER\n".getBytes(), "expected a group code"});
         cases.put("PDF decompression bomb", new Object[] {"pdf", Fixtures.pdfBomb(), "decompresses to more than"});
         for (var c : cases.entrySet()) {
             UUID id = uploadJob("bad." + c.getValue()[0], (String) c.getValue()[0], (byte[]) c.getValue()[1]);
             t.enqueue(id);
             t.awaitStatus(id, "failed");
-            Map<String, Object> job = t.db.query("select error_code, error_message, retry_count from extraction_jobs where id = ?", id).get(0);
+            Map<String, Object> job = t.db.query(
+                            "select error_code, error_message, retry_count from extraction_jobs where id = ?", id)
+                    .get(0);
             assertEquals("validation_error", job.get("error_code"), c.getKey() + ": " + job);
             assertTrue(((String) job.get("error_message")).contains((String) c.getValue()[2]), c.getKey() + ": " + job);
             assertEquals(0, job.get("retry_count"), c.getKey() + " is not retried");
@@ -172,15 +193,26 @@ class FormatsTest {
         long size = Files.size(big);
         Files.delete(big);
         UUID id = UUID.randomUUID();
-        t.db.update("insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at) "
-                + "values (?, 'u1', 'upload', 'site.dxf', ?, ?, 'dxf', now())", id, url, size);
+        t.db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at) "
+                        + "values (?, 'u1', 'upload', 'site.dxf', ?, ?, 'dxf', now())",
+                id,
+                url,
+                size);
         long t0 = System.nanoTime();
         t.enqueue(id);
-        org.awaitility.Awaitility.await("large drawing done").atMost(java.time.Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), "completed"::equals);
-        String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r");
+        org.awaitility.Awaitility.await("large drawing done")
+                .atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> t.status(id), "completed"::equals);
+        String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id)
+                .get(0)
+                .get("r");
         JsonNode meta = Json.mapper().readTree(result).at("/document/metadata");
         assertEquals("meters", meta.get("units").asText());
-        assertTrue(meta.at("/entityCounts/LINE").asInt() > 500_000, meta.get("entityCounts").toString());
+        assertTrue(
+                meta.at("/entityCounts/LINE").asInt() > 500_000,
+                meta.get("entityCounts").toString());
         System.out.printf("[formats] %d MB DXF extracted in %d ms%n", size >> 20, (System.nanoTime() - t0) / 1_000_000);
         completed("after-large.html", "html", Fixtures.html());
     }
@@ -197,9 +229,13 @@ class FormatsTest {
         t.db.update("update extraction_jobs set options = '{\"ocrLanguage\": \"xyz\"}'::jsonb where id = ?", id);
         t.enqueue(id);
         t.awaitStatus(id, "failed");
-        Map<String, Object> failed = t.db.query("select error_code, error_message, retry_count from extraction_jobs where id = ?", id).get(0);
+        Map<String, Object> failed = t.db.query(
+                        "select error_code, error_message, retry_count from extraction_jobs where id = ?", id)
+                .get(0);
         assertEquals("validation_error", failed.get("error_code"));
-        assertTrue(failed.get("error_message").toString().startsWith("OCR language 'xyz' is not installed"), failed.toString());
+        assertTrue(
+                failed.get("error_message").toString().startsWith("OCR language 'xyz' is not installed"),
+                failed.toString());
         assertEquals(0, failed.get("retry_count"), "the caller's error is not retried");
     }
 
@@ -212,7 +248,9 @@ class FormatsTest {
         t.db.update("update extraction_jobs set options = ?::jsonb where id = ?", options, id);
         t.enqueue(id);
         t.awaitStatus(id, "completed");
-        String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r");
+        String result = (String) t.db.query("select result::text as r from extraction_jobs where id = ?", id)
+                .get(0)
+                .get("r");
         return Json.mapper().readTree(result).get("document");
     }
 
@@ -223,8 +261,14 @@ class FormatsTest {
         String url = new LocalFileStorage(storageRoot).store(file, extension);
         Files.delete(file);
         UUID id = UUID.randomUUID();
-        t.db.update("insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at) "
-                + "values (?, 'u1', 'upload', ?, ?, ?, ?, now())", id, name, url, (long) content.length, format);
+        t.db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at) "
+                        + "values (?, 'u1', 'upload', ?, ?, ?, ?, now())",
+                id,
+                name,
+                url,
+                (long) content.length,
+                format);
         return id;
     }
 }

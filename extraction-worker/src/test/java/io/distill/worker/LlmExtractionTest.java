@@ -1,30 +1,5 @@
 package io.distill.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.distill.model.Json;
-import io.distill.model.files.LocalFileStorage;
-import io.distill.testinfra.Fixtures;
-import io.distill.testinfra.InfraResource;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -34,9 +9,33 @@ import static io.distill.worker.OpenAiStub.completion;
 import static io.distill.worker.OpenAiStub.error;
 import static io.distill.worker.OpenAiStub.forJob;
 import static io.distill.worker.OpenAiStub.requests;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.distill.model.Json;
+import io.distill.model.files.LocalFileStorage;
+import io.distill.testinfra.Fixtures;
+import io.distill.testinfra.InfraResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * LLM_EXTRACT against an OpenAI-compatible server over real HTTP: recorded answers for the
@@ -46,7 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("infra")
 @QuarkusTest
 @TestProfile(LlmExtractionTest.OpenAiProvider.class)
-@WithTestResource(value = InfraResource.class, initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
+@WithTestResource(
+        value = InfraResource.class,
+        initArgs = {@ResourceArg(name = "migrate", value = "true"), @ResourceArg(name = "owner", value = "true")})
 @WithTestResource(OpenAiStub.class)
 class LlmExtractionTest {
     private static final Duration LONG_WAIT = Duration.ofSeconds(60);
@@ -54,21 +55,30 @@ class LlmExtractionTest {
     public static class OpenAiProvider implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("distill.extraction.provider", "openai",
+            return Map.of(
+                    "distill.extraction.provider",
+                    "openai",
                     // long enough for the first, cold call on a busy CI machine; the hanging stub waits longer
-                    "quarkus.langchain4j.openai.timeout", "3s",
-                    "distill.retry.base-delay", "200ms",
-                    "distill.retry.max-delay", "1s",
-                    "distill.llm.daily-budget-usd", "5.00");
+                    "quarkus.langchain4j.openai.timeout",
+                    "3s",
+                    "distill.retry.base-delay",
+                    "200ms",
+                    "distill.retry.max-delay",
+                    "1s",
+                    "distill.llm.daily-budget-usd",
+                    "5.00");
         }
     }
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "distill.storage.local.root")
     Path storageRoot;
+
     WorkerTests t;
 
     @BeforeEach
@@ -86,15 +96,26 @@ class LlmExtractionTest {
     }
 
     private Map<String, Object> job(UUID id) {
-        return t.db.query("select status, error_code, error_message, retry_count, llm_calls from extraction_jobs where id = ?", id).get(0);
+        return t.db.query(
+                        "select status, error_code, error_message, retry_count, llm_calls from extraction_jobs where id = ?",
+                        id)
+                .get(0);
     }
 
     private JsonNode result(UUID id) {
-        return Json.read(t.db.query("select result::text as r from extraction_jobs where id = ?", id).get(0).get("r").toString(), JsonNode.class);
+        return Json.read(
+                t.db.query("select result::text as r from extraction_jobs where id = ?", id)
+                        .get(0)
+                        .get("r")
+                        .toString(),
+                JsonNode.class);
     }
 
     private void awaitTerminal(UUID id, String status) {
-        await("job " + id + " " + status).atMost(LONG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), status::equals);
+        await("job " + id + " " + status)
+                .atMost(LONG_WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> t.status(id), status::equals);
     }
 
     @Test
@@ -105,15 +126,21 @@ class LlmExtractionTest {
 
         assertEquals(1, requests(id));
         assertEquals(1, job(id).get("llm_calls"));
-        Map<String, Object> report = t.db.query("select broker, company_canonical, report_type, published_at::text as published, "
-                + "seen_count, id from broker_reports where job_id = ?", id).get(0);
+        Map<String, Object> report = t.db.query(
+                        "select broker, company_canonical, report_type, published_at::text as published, "
+                                + "seen_count, id from broker_reports where job_id = ?",
+                        id)
+                .get(0);
         assertEquals("Morgan Stanley", report.get("broker"));
         assertEquals("Siemens", report.get("company_canonical"));
         assertEquals("upgrade", report.get("report_type"));
         assertTrue(report.get("published").toString().startsWith("2026-03-04 07:15:00"), report.toString());
-        List<Map<String, Object>> points = t.db.query("select point_order, point_type from broker_report_points where report_id = ? "
-                + "order by point_order", report.get("id"));
-        assertEquals(List.of(1, 2, 3), points.stream().map(p -> p.get("point_order")).toList());
+        List<Map<String, Object>> points = t.db.query(
+                "select point_order, point_type from broker_report_points where report_id = ? "
+                        + "order by point_order",
+                report.get("id"));
+        assertEquals(
+                List.of(1, 2, 3), points.stream().map(p -> p.get("point_order")).toList());
 
         JsonNode result = result(id);
         assertEquals("openai-compatible", result.at("/extractor/name").asText());
@@ -121,16 +148,22 @@ class LlmExtractionTest {
         assertEquals(10, result.at("/grounding/grounded").asInt());
         assertEquals(0, result.at("/grounding/ungrounded").size());
         JsonNode title = result.at("/evidence/title/0");
-        assertEquals(REPORT.substring(title.get("start").asInt(), title.get("end").asInt()), title.get("quote").asText());
+        assertEquals(
+                REPORT.substring(title.get("start").asInt(), title.get("end").asInt()),
+                title.get("quote").asText());
         assertEquals(1, title.get("page").asInt());
         assertEquals("broker_report", result.at("/records/kind").asText());
 
-        Map<String, Object> telemetry = t.db.query("select model, prompt_tokens, completion_tokens, cost_usd, provider_response_id "
-                + "from extraction_results where job_id = ?", id).get(0);
+        Map<String, Object> telemetry = t.db.query(
+                        "select model, prompt_tokens, completion_tokens, cost_usd, provider_response_id "
+                                + "from extraction_results where job_id = ?",
+                        id)
+                .get(0);
         assertEquals("gpt-4o-mini-2024-07-18", telemetry.get("model"));
         assertEquals(812, telemetry.get("prompt_tokens"));
         // 812 × $0.15/M + 236 × $0.60/M
-        assertEquals(0, new BigDecimal("0.000263").compareTo((BigDecimal) telemetry.get("cost_usd")), telemetry.toString());
+        assertEquals(
+                0, new BigDecimal("0.000263").compareTo((BigDecimal) telemetry.get("cost_usd")), telemetry.toString());
         assertTrue(telemetry.get("provider_response_id").toString().startsWith("chatcmpl-"));
         assertTrue(t.db.count("select count(*) from llm_spend where user_id = 'alice' and calls >= 1") == 1);
 
@@ -157,9 +190,16 @@ class LlmExtractionTest {
         awaitTerminal(bobs, "completed");
 
         assertEquals(1, t.db.count("select count(*) from broker_reports where user_id = 'dana'"));
-        assertEquals(2, t.db.query("select seen_count from broker_reports where user_id = 'dana'").get(0).get("seen_count"));
+        assertEquals(
+                2,
+                t.db.query("select seen_count from broker_reports where user_id = 'dana'")
+                        .get(0)
+                        .get("seen_count"));
         assertEquals(1, t.db.count("select count(*) from broker_reports where user_id = 'erik'"));
-        assertEquals(3, t.db.count("select count(*) from broker_report_points where user_id = 'dana'"), "points of the first sighting only");
+        assertEquals(
+                3,
+                t.db.count("select count(*) from broker_report_points where user_id = 'dana'"),
+                "points of the first sighting only");
         assertTrue(result(again).at("/records/duplicate").asBoolean());
     }
 
@@ -170,8 +210,13 @@ class LlmExtractionTest {
         Files.write(file, Fixtures.textPdf());
         String url = new LocalFileStorage(storageRoot).store(file, "pdf");
         UUID id = UUID.randomUUID();
-        t.db.update("insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at, "
-                + "project_id, project_version) values (?, 'u1', 'upload', 'report.pdf', ?, ?, 'pdf', now(), ?, 1)", id, url, Files.size(file), project);
+        t.db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at, "
+                        + "project_id, project_version) values (?, 'u1', 'upload', 'report.pdf', ?, ?, 'pdf', now(), ?, 1)",
+                id,
+                url,
+                Files.size(file),
+                project);
         OpenAiStub.server().stubFor(forJob(id).willReturn(answer("drawing")));
         t.enqueue(id);
         awaitTerminal(id, "completed");
@@ -186,7 +231,10 @@ class LlmExtractionTest {
         JsonNode revision = result.at("/evidence/revision/0");
         assertEquals(2, revision.get("page").asInt(), "the quote is on the second page");
         String text = result.at("/document/textPreview").asText();
-        assertEquals("Weld seam W3", text.substring(revision.get("start").asInt(), revision.get("end").asInt()));
+        assertEquals(
+                "Weld seam W3",
+                text.substring(
+                        revision.get("start").asInt(), revision.get("end").asInt()));
         assertEquals(1, t.db.count("select count(*) from drawings where job_id = ? and revision = 'W3'", id));
     }
 
@@ -203,12 +251,24 @@ class LlmExtractionTest {
         t.enqueue(second);
         awaitTerminal(second, "completed");
 
-        List<Map<String, Object>> events = t.db.query("select id, message_count, is_breaking from news_events where project_id = ?", project);
+        List<Map<String, Object>> events =
+                t.db.query("select id, message_count, is_breaking from news_events where project_id = ?", project);
         assertEquals(1, events.size());
         assertEquals(2, events.get(0).get("message_count"));
-        assertEquals(List.of("create", "update"), t.db.query("select action from news_event_messages where event_id = ? order by linked_at",
-                events.get(0).get("id")).stream().map(r -> r.get("action")).toList());
-        assertEquals("update", result(second).at("/records/action").asText(), "a proposed create for a known fingerprint is an update");
+        assertEquals(
+                List.of("create", "update"),
+                t
+                        .db
+                        .query(
+                                "select action from news_event_messages where event_id = ? order by linked_at",
+                                events.get(0).get("id"))
+                        .stream()
+                        .map(r -> r.get("action"))
+                        .toList());
+        assertEquals(
+                "update",
+                result(second).at("/records/action").asText(),
+                "a proposed create for a known fingerprint is an update");
     }
 
     @Test
@@ -221,7 +281,10 @@ class LlmExtractionTest {
         awaitTerminal(id, "failed");
         Map<String, Object> job = job(id);
         assertEquals("validation_error", job.get("error_code"));
-        assertTrue(job.get("error_message").toString().contains("rule:breaking_has_window a breaking event needs a breaking_window"),
+        assertTrue(
+                job.get("error_message")
+                        .toString()
+                        .contains("rule:breaking_has_window a breaking event needs a breaking_window"),
                 job.toString());
         assertEquals(0, job.get("retry_count"), "a validation error is not retried");
         assertEquals(1, requests(id));
@@ -231,16 +294,26 @@ class LlmExtractionTest {
     void a429WithRetryAfterIsNotAskedAgainBeforeItsTime() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
-        OpenAiStub.server().stubFor(forJob(id).inScenario("429-" + id).whenScenarioStateIs(STARTED)
-                .willReturn(error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini").withHeader("Retry-After", "20"))
-                .willSetStateTo("cooled"));
-        OpenAiStub.server().stubFor(forJob(id).inScenario("429-" + id).whenScenarioStateIs("cooled").willReturn(answer("broker-report")));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario("429-" + id)
+                        .whenScenarioStateIs(STARTED)
+                        .willReturn(error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini")
+                                .withHeader("Retry-After", "20"))
+                        .willSetStateTo("cooled"));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario("429-" + id)
+                        .whenScenarioStateIs("cooled")
+                        .willReturn(answer("broker-report")));
         t.enqueue(id);
         awaitTerminal(id, "completed");
 
-        List<LoggedRequest> calls = OpenAiStub.server().findAll(postRequestedFor(urlEqualTo(OpenAiStub.PATH)).withRequestBody(containing(id.toString())));
+        List<LoggedRequest> calls = OpenAiStub.server()
+                .findAll(postRequestedFor(urlEqualTo(OpenAiStub.PATH)).withRequestBody(containing(id.toString())));
         assertEquals(2, calls.size());
-        long gapMs = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        long gapMs = calls.get(1).getLoggedDate().getTime()
+                - calls.get(0).getLoggedDate().getTime();
         assertTrue(gapMs >= 20_000, "second request " + gapMs + " ms after the 429");
         Map<String, Object> job = job(id);
         assertEquals(1, job.get("retry_count"));
@@ -252,7 +325,8 @@ class LlmExtractionTest {
     void aProviderThatHangsPastTheTimeoutIsRetriedThenFails() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 1);
-        OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report").withFixedDelay(6000)));
+        OpenAiStub.server()
+                .stubFor(forJob(id).willReturn(answer("broker-report").withFixedDelay(6000)));
         t.enqueue(id);
         awaitTerminal(id, "failed");
         Map<String, Object> job = job(id);
@@ -268,11 +342,23 @@ class LlmExtractionTest {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
         String scenario = "500-" + id;
-        OpenAiStub.server().stubFor(forJob(id).inScenario(scenario).whenScenarioStateIs(STARTED)
-                .willReturn(error(500, "server_error", null, "The server had an error")).willSetStateTo("once"));
-        OpenAiStub.server().stubFor(forJob(id).inScenario(scenario).whenScenarioStateIs("once")
-                .willReturn(error(503, "server_error", null, "overloaded")).willSetStateTo("twice"));
-        OpenAiStub.server().stubFor(forJob(id).inScenario(scenario).whenScenarioStateIs("twice").willReturn(answer("broker-report")));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario(scenario)
+                        .whenScenarioStateIs(STARTED)
+                        .willReturn(error(500, "server_error", null, "The server had an error"))
+                        .willSetStateTo("once"));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario(scenario)
+                        .whenScenarioStateIs("once")
+                        .willReturn(error(503, "server_error", null, "overloaded"))
+                        .willSetStateTo("twice"));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario(scenario)
+                        .whenScenarioStateIs("twice")
+                        .willReturn(answer("broker-report")));
         t.enqueue(id);
         awaitTerminal(id, "completed");
         Map<String, Object> job = job(id);
@@ -301,9 +387,17 @@ class LlmExtractionTest {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
         String scenario = "repair-" + id;
-        OpenAiStub.server().stubFor(forJob(id).inScenario(scenario).whenScenarioStateIs(STARTED)
-                .willReturn(completion("Sure! Here is the JSON: {\"record\": ", "stop", null)).willSetStateTo("asked"));
-        OpenAiStub.server().stubFor(forJob(id).inScenario(scenario).whenScenarioStateIs("asked").willReturn(answer("broker-report")));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario(scenario)
+                        .whenScenarioStateIs(STARTED)
+                        .willReturn(completion("Sure! Here is the JSON: {\"record\": ", "stop", null))
+                        .willSetStateTo("asked"));
+        OpenAiStub.server()
+                .stubFor(forJob(id)
+                        .inScenario(scenario)
+                        .whenScenarioStateIs("asked")
+                        .willReturn(answer("broker-report")));
         t.enqueue(id);
         awaitTerminal(id, "completed");
         assertEquals(2, requests(id));
@@ -312,11 +406,21 @@ class LlmExtractionTest {
 
     @Test
     void aRefusalFailsAtOnceAndItsTokensAreCounted() {
-        assertFinalProviderError("refuser", completion(null, "stop", "I'm sorry, I can't help with that request."), "refusal");
+        assertFinalProviderError(
+                "refuser", completion(null, "stop", "I'm sorry, I can't help with that request."), "refusal");
         // the provider bills a refusal's tokens: 812 + 236
-        assertEquals(1048L, t.db.query("select tokens from llm_spend where user_id = 'refuser'").get(0).get("tokens"));
-        assertEquals(0, new BigDecimal("0").compareTo((BigDecimal) t.db.query("select reserved_usd from llm_spend where user_id = 'refuser'")
-                .get(0).get("reserved_usd")), "the reservation is released");
+        assertEquals(
+                1048L,
+                t.db.query("select tokens from llm_spend where user_id = 'refuser'")
+                        .get(0)
+                        .get("tokens"));
+        assertEquals(
+                0,
+                new BigDecimal("0").compareTo((BigDecimal)
+                        t.db.query("select reserved_usd from llm_spend where user_id = 'refuser'")
+                                .get(0)
+                                .get("reserved_usd")),
+                "the reservation is released");
     }
 
     @Test
@@ -349,23 +453,42 @@ class LlmExtractionTest {
 
     @Test
     void concurrentJobsReserveTheBudgetSoTogetherTheyCannotSpendPastIt() {
-        // room for three jobs' reservations left today: each reserves its worst case, (668 + 4000) × 0.5 prompt tokens and
+        // room for three jobs' reservations left today: each reserves its worst case, (668 + 4000) × 0.5 prompt tokens
+        // and
         // 2 × 2000 answer tokens at $0.60/M = $0.0038, and really spends $0.00275 (2300 + 4000 tokens)
-        t.db.update("insert into llm_spend (user_id, day, cost_usd, tokens, calls) values ('greg', (now() at time zone 'utc')::date, 4.988, 1, 1)");
+        t.db.update(
+                "insert into llm_spend (user_id, day, cost_usd, tokens, calls) values ('greg', (now() at time zone 'utc')::date, 4.988, 1, 1)");
         UUID project = t.insertProject("greg", "broker-report");
         List<UUID> jobs = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {
             UUID id = t.insertProjectJob("greg", project, REPORT + "\n" + i, 0);
-            OpenAiStub.server().stubFor(forJob(id).willReturn(completion(OpenAiStub.resource("openai/broker-report.answer.json"), "stop",
-                    null, 2300, 4000).withFixedDelay(500)));
+            OpenAiStub.server()
+                    .stubFor(forJob(id)
+                            .willReturn(completion(
+                                            OpenAiStub.resource("openai/broker-report.answer.json"),
+                                            "stop",
+                                            null,
+                                            2300,
+                                            4000)
+                                    .withFixedDelay(500)));
             jobs.add(id);
         }
         jobs.forEach(t::enqueue);
-        jobs.forEach(id -> await("job " + id + " ended").atMost(LONG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> t.status(id), s -> s.equals("completed") || s.equals("failed")));
-        long completed = jobs.stream().filter(id -> t.status(id).equals("completed")).count();
-        long refused = jobs.stream().filter(id -> "budget_error".equals(job(id).get("error_code"))).count();
-        BigDecimal spent = (BigDecimal) t.db.query("select cost_usd from llm_spend where user_id = 'greg'").get(0).get("cost_usd");
-        System.out.printf("[budget] 12 concurrent jobs: %d completed, %d refused, spent $%s of $5.00%n", completed, refused, spent);
+        jobs.forEach(id -> await("job " + id + " ended")
+                .atMost(LONG_WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> t.status(id), s -> s.equals("completed") || s.equals("failed")));
+        long completed =
+                jobs.stream().filter(id -> t.status(id).equals("completed")).count();
+        long refused = jobs.stream()
+                .filter(id -> "budget_error".equals(job(id).get("error_code")))
+                .count();
+        BigDecimal spent = (BigDecimal) t.db.query("select cost_usd from llm_spend where user_id = 'greg'")
+                .get(0)
+                .get("cost_usd");
+        System.out.printf(
+                "[budget] 12 concurrent jobs: %d completed, %d refused, spent $%s of $5.00%n",
+                completed, refused, spent);
         assertEquals(12, completed + refused);
         // checked and not reserved, all twelve would have run: $0.033 against $0.012 left
         assertTrue(completed >= 1 && completed <= 3, completed + " jobs got a reservation");
@@ -388,23 +511,32 @@ class LlmExtractionTest {
         t.enqueue(second);
         awaitTerminal(second, "completed");
         assertEquals(1, t.db.count("select count(*) from broker_reports where user_id = 'hana'"));
-        assertEquals(2, t.db.query("select seen_count from broker_reports where user_id = 'hana'").get(0).get("seen_count"));
+        assertEquals(
+                2,
+                t.db.query("select seen_count from broker_reports where user_id = 'hana'")
+                        .get(0)
+                        .get("seen_count"));
     }
 
     @Test
     void aJobChoosesAModelItsProjectAllowsAndItsMetadataIsDataInTheDocumentFence() {
         UUID project = insertProjectWithModel("mona", "gpt-4o-mini", 1500, 60_000, List.of("gpt-4.1"));
         UUID id = t.insertProjectJob("mona", project, REPORT, 3);
-        t.db.update("update extraction_jobs set options = '{\"model\": \"gpt-4.1\"}'::jsonb,"
-                + " metadata = '{\"channel\": \"desk-7\", \"posted_at\": \"2026-11-30T08:00:00Z\"}'::jsonb where id = ?", id);
+        t.db.update(
+                "update extraction_jobs set options = '{\"model\": \"gpt-4.1\"}'::jsonb,"
+                        + " metadata = '{\"channel\": \"desk-7\", \"posted_at\": \"2026-11-30T08:00:00Z\"}'::jsonb where id = ?",
+                id);
         OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report")));
         t.enqueue(id);
         awaitTerminal(id, "completed");
         JsonNode request = OpenAiStub.firstRequest(id);
         assertEquals("gpt-4.1", request.get("model").asText());
         String document = request.at("/messages/1/content").asText();
-        assertTrue(document.matches("(?s)<document-[0-9a-f]+>\nMetadata about this document, as its sender gave it: "
-                + "\\{\"channel\":\"desk-7\",\"posted_at\":\"2026-11-30T08:00:00Z\"}\n\n.*</document-[0-9a-f]+>"), document);
+        assertTrue(
+                document.matches(
+                        "(?s)<document-[0-9a-f]+>\nMetadata about this document, as its sender gave it: "
+                                + "\\{\"channel\":\"desk-7\",\"posted_at\":\"2026-11-30T08:00:00Z\"}\n\n.*</document-[0-9a-f]+>"),
+                document);
 
         UUID refused = t.insertProjectJob("mona", project, REPORT, 3);
         t.db.update("update extraction_jobs set options = '{\"model\": \"o3\"}'::jsonb where id = ?", refused);
@@ -412,7 +544,8 @@ class LlmExtractionTest {
         awaitTerminal(refused, "failed");
         Map<String, Object> job = job(refused);
         assertEquals("validation_error", job.get("error_code"));
-        assertEquals("option model: 'o3' is not a model this project allows (model.name and model.allowed of its definition)",
+        assertEquals(
+                "option model: 'o3' is not a model this project allows (model.name and model.allowed of its definition)",
                 job.get("error_message"));
         assertEquals(0, job.get("llm_calls"), "refused before any call");
     }
@@ -424,32 +557,52 @@ class LlmExtractionTest {
 
     private UUID insertProjectWithModel(String user, String model, int maxTokens, int tokenCap, List<String> allowed) {
         var template = io.distill.model.projects.Templates.get("broker-report");
-        var definition = new io.distill.model.projects.ProjectDefinition(template.description(), template.record(), template.schema(),
-                template.prompt(), new io.distill.model.projects.ProjectDefinition.ModelSettings(model, 0.0, maxTokens, tokenCap, allowed),
-                template.rules(), template.dedupeKey());
+        var definition = new io.distill.model.projects.ProjectDefinition(
+                template.description(),
+                template.record(),
+                template.schema(),
+                template.prompt(),
+                new io.distill.model.projects.ProjectDefinition.ModelSettings(model, 0.0, maxTokens, tokenCap, allowed),
+                template.rules(),
+                template.dedupeKey());
         UUID id = UUID.randomUUID();
-        t.db.update("insert into projects (id, user_id, name, template) values (?, ?, ?, null)", id, user, model + "-" + id);
-        t.db.update("insert into project_versions (project_id, version, user_id, definition) values (?, 1, ?, ?::jsonb)", id, user,
+        t.db.update(
+                "insert into projects (id, user_id, name, template) values (?, ?, ?, null)",
+                id,
+                user,
+                model + "-" + id);
+        t.db.update(
+                "insert into project_versions (project_id, version, user_id, definition) values (?, 1, ?, ?::jsonb)",
+                id,
+                user,
                 Json.write(definition));
         return id;
     }
 
     @Test
     void aRefusedKeyFailsAtOnce() {
-        assertFinalProviderError(error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided"), "unauthorized");
+        assertFinalProviderError(
+                error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided"), "unauthorized");
     }
 
     @Test
     void anExhaustedQuotaFailsAtOnce() {
-        assertFinalProviderError(error(429, "insufficient_quota", "insufficient_quota",
-                "You exceeded your current quota, please check your plan and billing details."), "quota_exhausted");
+        assertFinalProviderError(
+                error(
+                        429,
+                        "insufficient_quota",
+                        "insufficient_quota",
+                        "You exceeded your current quota, please check your plan and billing details."),
+                "quota_exhausted");
     }
 
-    private void assertFinalProviderError(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
+    private void assertFinalProviderError(
+            com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
         assertFinalProviderError("u1", response, kind);
     }
 
-    private void assertFinalProviderError(String user, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
+    private void assertFinalProviderError(
+            String user, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response, String kind) {
         UUID project = t.insertProject(user, "broker-report");
         UUID id = t.insertProjectJob(user, project, REPORT, 3);
         OpenAiStub.server().stubFor(forJob(id).willReturn(response));
@@ -465,7 +618,8 @@ class LlmExtractionTest {
 
     @Test
     void aSpentDailyBudgetRefusesLlmWorkWithoutCallingTheProvider() {
-        t.db.update("insert into llm_spend (user_id, day, cost_usd, tokens, calls) values ('carol', (now() at time zone 'utc')::date, 5.01, 1, 1)");
+        t.db.update(
+                "insert into llm_spend (user_id, day, cost_usd, tokens, calls) values ('carol', (now() at time zone 'utc')::date, 5.01, 1, 1)");
         UUID project = t.insertProject("carol", "broker-report");
         UUID id = t.insertProjectJob("carol", project, REPORT, 3);
         OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report")));
@@ -473,7 +627,11 @@ class LlmExtractionTest {
         awaitTerminal(id, "failed");
         Map<String, Object> job = job(id);
         assertEquals("budget_error", job.get("error_code"));
-        assertTrue(job.get("error_message").toString().startsWith("daily_budget: the daily LLM budget of $5.00 cannot cover this job"), job.toString());
+        assertTrue(
+                job.get("error_message")
+                        .toString()
+                        .startsWith("daily_budget: the daily LLM budget of $5.00 cannot cover this job"),
+                job.toString());
         assertEquals(0, requests(id));
     }
 }

@@ -1,5 +1,12 @@
 package io.distill.worker;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -7,20 +14,12 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.distill.model.Json;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
  * An OpenAI-compatible server over real HTTP (WireMock): answers are recorded chat.completion
@@ -35,8 +34,11 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(wireMockConfig().dynamicPort());
         server.start();
-        return Map.of("quarkus.langchain4j.openai.base-url", server.baseUrl() + "/v1/",
-                "quarkus.langchain4j.openai.api-key", "sk-test-stub");
+        return Map.of(
+                "quarkus.langchain4j.openai.base-url",
+                server.baseUrl() + "/v1/",
+                "quarkus.langchain4j.openai.api-key",
+                "sk-test-stub");
     }
 
     @Override
@@ -52,7 +54,10 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
 
     /** The requests this job made, as the server saw them. */
     static int requests(UUID job) {
-        return server.countRequestsMatching(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing(job.toString())).build()).getCount();
+        return server.countRequestsMatching(postRequestedFor(urlEqualTo(PATH))
+                        .withRequestBody(containing(job.toString()))
+                        .build())
+                .getCount();
     }
 
     static MappingBuilder forJob(UUID job) {
@@ -69,10 +74,17 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
     }
 
     /** A chat.completion that reports the given token usage. */
-    static ResponseDefinitionBuilder completion(String content, String finishReason, String refusal, int promptTokens, int completionTokens) {
-        ObjectNode body = Json.mapper().createObjectNode()
-                .put("id", "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
-                .put("object", "chat.completion").put("created", 1_764_000_000L).put("model", "gpt-4o-mini-2024-07-18")
+    static ResponseDefinitionBuilder completion(
+            String content, String finishReason, String refusal, int promptTokens, int completionTokens) {
+        ObjectNode body = Json.mapper()
+                .createObjectNode()
+                .put(
+                        "id",
+                        "chatcmpl-"
+                                + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+                .put("object", "chat.completion")
+                .put("created", 1_764_000_000L)
+                .put("model", "gpt-4o-mini-2024-07-18")
                 .put("system_fingerprint", "fp_0ba0d124f1");
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -81,15 +93,27 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
         } else {
             message.putNull("content").put("refusal", refusal);
         }
-        body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+        body.putObject("usage")
+                .put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(Json.write(body));
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Json.write(body));
     }
 
     static ResponseDefinitionBuilder error(int status, String type, String code, String message) {
         ObjectNode body = Json.mapper().createObjectNode();
-        body.putObject("error").put("message", message).put("type", type).put("code", code).putNull("param");
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Json.write(body));
+        body.putObject("error")
+                .put("message", message)
+                .put("type", type)
+                .put("code", code)
+                .putNull("param");
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Json.write(body));
     }
 
     static String resource(String name) {
@@ -103,6 +127,8 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
     /** The JSON body of the job's first request. */
     static JsonNode firstRequest(UUID job) {
         return server.findAll(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing(job.toString()))).stream()
-                .findFirst().map(r -> Json.read(r.getBodyAsString(), JsonNode.class)).orElseThrow();
+                .findFirst()
+                .map(r -> Json.read(r.getBodyAsString(), JsonNode.class))
+                .orElseThrow();
     }
 }

@@ -12,8 +12,7 @@ public final class DailyLlmSpend {
     public static final String SPENT_TODAY = """
             select cost_usd from llm_spend where user_id = $1 and day = (now() at time zone 'utc')::date""";
 
-    private DailyLlmSpend() {
-    }
+    private DailyLlmSpend() {}
 
     public static boolean exhausted(BigDecimal spent, BigDecimal budget) {
         return spent.compareTo(budget) >= 0;

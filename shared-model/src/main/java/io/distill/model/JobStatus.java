@@ -2,7 +2,6 @@ package io.distill.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,7 +15,11 @@ import java.util.Set;
  * trigger of migration V9, tested pair by pair).
  */
 public enum JobStatus {
-    PENDING, PROCESSING, COMPLETED, FAILED, CANCELLED;
+    PENDING,
+    PROCESSING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     /** The name in the database, the REST API and the events: lower case. */
     @JsonValue
@@ -49,7 +52,10 @@ public enum JobStatus {
 
     /** The states from which {@code target} may be reached: the guard of a compare-and-set. */
     public static List<String> predecessorsOf(JobStatus target) {
-        return Arrays.stream(values()).filter(s -> s.canMoveTo(target)).map(JobStatus::dbValue).toList();
+        return Arrays.stream(values())
+                .filter(s -> s.canMoveTo(target))
+                .map(JobStatus::dbValue)
+                .toList();
     }
 
     /** A user may cancel a job that has not ended. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.UncheckedIOException;
 
 /** The wire format of the events and messages: one mapper configuration for every service. */
@@ -22,14 +21,15 @@ public final class Json {
 
     /** For caller-supplied JSON inside other fields (an upload's options): one value, bounded nesting. */
     private static final com.fasterxml.jackson.databind.ObjectReader STRICT = new ObjectMapper(
-            com.fasterxml.jackson.core.JsonFactory.builder()
-                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(64).build())
-                    .build())
+                    com.fasterxml.jackson.core.JsonFactory.builder()
+                            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                    .maxNestingDepth(64)
+                                    .build())
+                            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .reader();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static com.fasterxml.jackson.databind.ObjectReader strictReader() {
         return STRICT;
@@ -50,7 +50,8 @@ public final class Json {
     /** SHA-256 of the canonical JSON of {@code value}, hex encoded. */
     public static String canonicalHash(Object value) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(value));
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(value));
             return java.util.HexFormat.of().formatHex(digest);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
@@ -64,7 +65,8 @@ public final class Json {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unparseable " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "unparseable " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 }

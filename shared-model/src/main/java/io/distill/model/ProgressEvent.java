@@ -27,11 +27,13 @@ public record ProgressEvent(
     }
 
     public static ProgressEvent of(UUID jobId, String userId, Stage stage, JobStatus status, int progress, long seq) {
-        return new ProgressEvent(SCHEMA_VERSION, jobId, userId, stage, status, progress, seq, Instant.now(), null, null);
+        return new ProgressEvent(
+                SCHEMA_VERSION, jobId, userId, stage, status, progress, seq, Instant.now(), null, null);
     }
 
     public ProgressEvent withProgress(int raised) {
-        return new ProgressEvent(schemaVersion, jobId, userId, stage, status, raised, seq, timestamp, errorCode, errorMessage);
+        return new ProgressEvent(
+                schemaVersion, jobId, userId, stage, status, raised, seq, timestamp, errorCode, errorMessage);
     }
 
     public ProgressEvent withError(String code, String message) {

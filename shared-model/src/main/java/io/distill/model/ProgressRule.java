@@ -5,8 +5,7 @@ package io.distill.model;
  * each event against the last one it forwarded. This is the one place that rule is written.
  */
 public final class ProgressRule {
-    private ProgressRule() {
-    }
+    private ProgressRule() {}
 
     public static int clamp(int progress) {
         return Math.max(0, Math.min(100, progress));

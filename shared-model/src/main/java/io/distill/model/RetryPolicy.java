@@ -11,14 +11,11 @@ public record RetryPolicy(Duration baseDelay, Duration maxDelay) {
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofSeconds(2), Duration.ofMinutes(5));
 
-    public sealed interface Decision permits Retry, GiveUp {
-    }
+    public sealed interface Decision permits Retry, GiveUp {}
 
-    public record Retry(Duration delay) implements Decision {
-    }
+    public record Retry(Duration delay) implements Decision {}
 
-    public record GiveUp() implements Decision {
-    }
+    public record GiveUp() implements Decision {}
 
     public Decision afterFailure(ErrorClass error, int retryCount, int maxRetries) {
         return afterFailure(error.retryable(), retryCount, maxRetries, null);

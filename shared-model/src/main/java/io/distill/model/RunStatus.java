@@ -2,7 +2,6 @@ package io.distill.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -11,7 +10,11 @@ import java.util.Set;
 
 /** The states of an extraction run (a batch of jobs started together) and their transitions. */
 public enum RunStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELED;
 
     @JsonValue
     public String dbValue() {
@@ -32,7 +35,10 @@ public enum RunStatus {
     }
 
     public static List<String> predecessorsOf(RunStatus target) {
-        return Arrays.stream(values()).filter(s -> s.successors().contains(target)).map(RunStatus::dbValue).toList();
+        return Arrays.stream(values())
+                .filter(s -> s.successors().contains(target))
+                .map(RunStatus::dbValue)
+                .toList();
     }
 
     /** How a run ends once every one of its jobs has: failed if any job failed. */

@@ -5,7 +5,13 @@ package io.distill.model;
  * when that stage is done. The progress scale lives here so that worker, gateway and UI agree.
  */
 public enum Stage {
-    QUEUED(0), LOAD(10), TEXT_EXTRACT(35), LLM_EXTRACT(75), VALIDATE(85), PERSIST(95), EMIT(100);
+    QUEUED(0),
+    LOAD(10),
+    TEXT_EXTRACT(35),
+    LLM_EXTRACT(75),
+    VALIDATE(85),
+    PERSIST(95),
+    EMIT(100);
 
     private final int progressWhenDone;
 

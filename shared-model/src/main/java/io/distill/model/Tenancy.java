@@ -1,10 +1,10 @@
 package io.distill.model;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Row-level security on the tenant tables admits a row only in a transaction that named its user
@@ -15,18 +15,22 @@ import java.util.HexFormat;
  */
 public final class Tenancy {
     /** The statement every service runs first in a tenant transaction: {@code $1} the user id, {@code $2} its proof. */
-    public static final String SET_TENANT = "select set_config('distill.user_id', $1, true), set_config('distill.tenant_proof', $2, true)";
+    public static final String SET_TENANT =
+            "select set_config('distill.user_id', $1, true), set_config('distill.tenant_proof', $2, true)";
     /** Setting that holds the key in every service that reads tenant tables. */
     public static final String KEY_SETTING = "distill.db.tenant-key";
+
     static final int MIN_KEY_CHARS = 32;
-    private static final java.util.regex.Pattern KEY_FORM = java.util.regex.Pattern.compile("[A-Za-z0-9+/=_-]{" + MIN_KEY_CHARS + ",512}");
+    private static final java.util.regex.Pattern KEY_FORM =
+            java.util.regex.Pattern.compile("[A-Za-z0-9+/=_-]{" + MIN_KEY_CHARS + ",512}");
 
     private final SecretKeySpec key;
 
     public Tenancy(String key) {
         if (key == null || !KEY_FORM.matcher(key).matches()) {
-            throw new IllegalStateException(KEY_SETTING + " must be a secret of at least " + MIN_KEY_CHARS
-                    + " letters, digits or + / = _ - (environment DISTILL_DB_TENANT_KEY), the same for the API and the gateway");
+            throw new IllegalStateException(
+                    KEY_SETTING + " must be a secret of at least " + MIN_KEY_CHARS
+                            + " letters, digits or + / = _ - (environment DISTILL_DB_TENANT_KEY), the same for the API and the gateway");
         }
         this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }

@@ -7,6 +7,5 @@ public final class Topics {
     public static final String JOBS_DEAD_LETTER = "distill.jobs.dlq";
     public static final String RUN_EVENTS = "distill.run-events";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

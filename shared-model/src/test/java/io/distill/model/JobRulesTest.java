@@ -1,14 +1,13 @@
 package io.distill.model;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class JobRulesTest {
 
@@ -34,8 +33,10 @@ class JobRulesTest {
 
     @Test
     void canonicalHashIgnoresKeyOrder() {
-        assertEquals(Json.canonicalHash(java.util.Map.of("a", 1, "b", java.util.Map.of("x", 1, "y", 2))),
-                Json.canonicalHash(new java.util.TreeMap<>(java.util.Map.of("b", java.util.Map.of("y", 2, "x", 1), "a", 1))));
+        assertEquals(
+                Json.canonicalHash(java.util.Map.of("a", 1, "b", java.util.Map.of("x", 1, "y", 2))),
+                Json.canonicalHash(
+                        new java.util.TreeMap<>(java.util.Map.of("b", java.util.Map.of("y", 2, "x", 1), "a", 1))));
         assertFalse(Json.canonicalHash(java.util.Map.of("a", 1)).equals(Json.canonicalHash(java.util.Map.of("a", 2))));
     }
 
@@ -63,9 +64,11 @@ class JobRulesTest {
     void retryableErrorsBackOffExponentiallyUntilMaxRetries() {
         RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30));
         for (int attempt = 0; attempt < 3; attempt++) {
-            var decision = assertInstanceOf(RetryPolicy.Retry.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, attempt, 3));
+            var decision = assertInstanceOf(
+                    RetryPolicy.Retry.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, attempt, 3));
             long cap = 1000L << attempt;
-            assertTrue(decision.delay().toMillis() >= cap / 2 && decision.delay().toMillis() <= cap, decision.toString());
+            assertTrue(
+                    decision.delay().toMillis() >= cap / 2 && decision.delay().toMillis() <= cap, decision.toString());
         }
         assertInstanceOf(RetryPolicy.GiveUp.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, 3, 3));
         var capped = assertInstanceOf(RetryPolicy.Retry.class, policy.afterFailure(ErrorClass.PROVIDER_ERROR, 9, 10));

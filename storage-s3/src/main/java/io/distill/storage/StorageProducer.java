@@ -19,10 +19,18 @@ public class StorageProducer {
         StorageSettings.S3 s3 = settings.s3();
         return switch (settings.kind()) {
             case "local" -> new LocalFileStorage(settings.local().root());
-            case "s3" -> new S3FileStorage(new S3FileStorage.Settings(
-                    s3.bucket().orElseThrow(() -> new IllegalStateException("distill.storage.kind=s3 needs distill.storage.s3.bucket")),
-                    s3.region(), s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.createBucket()));
-            default -> throw new IllegalStateException("distill.storage.kind=" + settings.kind() + " is not one of local, s3");
+            case "s3" ->
+                new S3FileStorage(new S3FileStorage.Settings(
+                        s3.bucket()
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "distill.storage.kind=s3 needs distill.storage.s3.bucket")),
+                        s3.region(),
+                        s3.endpoint(),
+                        s3.accessKey(),
+                        s3.secretKey(),
+                        s3.createBucket()));
+            default ->
+                throw new IllegalStateException("distill.storage.kind=" + settings.kind() + " is not one of local, s3");
         };
     }
 }

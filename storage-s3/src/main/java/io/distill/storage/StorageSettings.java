@@ -1,7 +1,6 @@
 package io.distill.storage;
 
 import io.smallrye.config.ConfigMapping;
-
 import java.nio.file.Path;
 import java.util.Optional;
 

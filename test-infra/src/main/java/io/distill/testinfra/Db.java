@@ -20,7 +20,9 @@ public final class Db {
     }
 
     public List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = connect();
+                PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -41,7 +43,8 @@ public final class Db {
     }
 
     public int update(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, params)) {
+        try (Connection c = connect();
+                PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

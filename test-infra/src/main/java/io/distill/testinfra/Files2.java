@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 final class Files2 {
-    private Files2() {
-    }
+    private Files2() {}
 
     static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {

@@ -5,6 +5,9 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -17,14 +20,9 @@ import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Properties;
-
 /** Test documents with real-world structure, generated rather than committed. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A text PDF of two pages. */
     public static byte[] textPdf() throws Exception {
@@ -44,12 +42,18 @@ public final class Fixtures {
             page(pdf, "INVOICE 2026-0042", "Vendor: ACME GmbH", "Total: 42.50 EUR");
             text = save(pdf);
         }
-        try (PDDocument source = org.apache.pdfbox.Loader.loadPDF(text); PDDocument scan = new PDDocument()) {
+        try (PDDocument source = org.apache.pdfbox.Loader.loadPDF(text);
+                PDDocument scan = new PDDocument()) {
             var image = new PDFRenderer(source).renderImageWithDPI(0, 200, ImageType.GRAY);
             PDPage page = new PDPage(PDRectangle.A4);
             scan.addPage(page);
             try (PDPageContentStream cs = new PDPageContentStream(scan, page)) {
-                cs.drawImage(LosslessFactory.createFromImage(scan, image), 0, 0, PDRectangle.A4.getWidth(), PDRectangle.A4.getHeight());
+                cs.drawImage(
+                        LosslessFactory.createFromImage(scan, image),
+                        0,
+                        0,
+                        PDRectangle.A4.getWidth(),
+                        PDRectangle.A4.getHeight());
             }
             return save(scan);
         }
@@ -58,7 +62,8 @@ public final class Fixtures {
     public static byte[] encryptedPdf() throws Exception {
         try (PDDocument pdf = new PDDocument()) {
             page(pdf, "Secret", "Nobody may read this", "");
-            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
+            StandardProtectionPolicy policy =
+                    new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
             policy.setEncryptionKeyLength(128);
             pdf.protect(policy);
             return save(pdf);
@@ -103,25 +108,169 @@ public final class Fixtures {
     /** An ASCII DXF (AutoCAD 2013) with layers, a title block of attributes, text, MTEXT and a dimension. */
     public static byte[] dxf() {
         String[] groups = {
-                "0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1027", "9", "$INSUNITS", "70", "4", "0", "ENDSEC",
-                "0", "SECTION", "2", "TABLES", "0", "TABLE", "2", "LAYER",
-                "0", "LAYER", "2", "0", "70", "0", "0", "LAYER", "2", "TITLEBLOCK", "70", "0", "0", "LAYER", "2", "DIMENSIONS", "70", "0",
-                "0", "ENDTAB", "0", "ENDSEC",
-                "0", "SECTION", "2", "BLOCKS", "0", "BLOCK", "2", "A3_TITLE", "8", "TITLEBLOCK",
-                "0", "ATTDEF", "8", "TITLEBLOCK", "1", "", "2", "DRAWING_NO", "0", "ENDBLK", "0", "ENDSEC",
-                "0", "SECTION", "2", "ENTITIES",
-                "0", "TEXT", "8", "0", "10", "10.0", "20", "10.0", "40", "5.0", "1", "GENERAL ARRANGEMENT",
-                "0", "MTEXT", "8", "0", "1", "{\\fArial|b0;Note:}\\PAll dimensions in mm",
-                "0", "INSERT", "8", "TITLEBLOCK", "2", "A3_TITLE", "66", "1",
-                "0", "ATTRIB", "8", "TITLEBLOCK", "1", "DWG-1042", "2", "DRAWING_NO",
-                "0", "ATTRIB", "8", "TITLEBLOCK", "1", "Pump housing", "2", "TITLE",
-                "0", "ATTRIB", "8", "TITLEBLOCK", "1", "C", "2", "REV",
-                "0", "ATTRIB", "8", "TITLEBLOCK", "1", "1:10", "2", "SCALE",
-                "0", "ATTRIB", "8", "TITLEBLOCK", "1", "EN-GJL-250", "2", "MATERIAL",
-                "0", "SEQEND",
-                "0", "DIMENSION", "8", "DIMENSIONS", "1", "<>", "42", "250.0",
-                "0", "LINE", "8", "0", "10", "0.0", "20", "0.0", "11", "100.0", "21", "0.0",
-                "0", "ENDSEC", "0", "EOF"};
+            "0",
+            "SECTION",
+            "2",
+            "HEADER",
+            "9",
+            "$ACADVER",
+            "1",
+            "AC1027",
+            "9",
+            "$INSUNITS",
+            "70",
+            "4",
+            "0",
+            "ENDSEC",
+            "0",
+            "SECTION",
+            "2",
+            "TABLES",
+            "0",
+            "TABLE",
+            "2",
+            "LAYER",
+            "0",
+            "LAYER",
+            "2",
+            "0",
+            "70",
+            "0",
+            "0",
+            "LAYER",
+            "2",
+            "TITLEBLOCK",
+            "70",
+            "0",
+            "0",
+            "LAYER",
+            "2",
+            "DIMENSIONS",
+            "70",
+            "0",
+            "0",
+            "ENDTAB",
+            "0",
+            "ENDSEC",
+            "0",
+            "SECTION",
+            "2",
+            "BLOCKS",
+            "0",
+            "BLOCK",
+            "2",
+            "A3_TITLE",
+            "8",
+            "TITLEBLOCK",
+            "0",
+            "ATTDEF",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "",
+            "2",
+            "DRAWING_NO",
+            "0",
+            "ENDBLK",
+            "0",
+            "ENDSEC",
+            "0",
+            "SECTION",
+            "2",
+            "ENTITIES",
+            "0",
+            "TEXT",
+            "8",
+            "0",
+            "10",
+            "10.0",
+            "20",
+            "10.0",
+            "40",
+            "5.0",
+            "1",
+            "GENERAL ARRANGEMENT",
+            "0",
+            "MTEXT",
+            "8",
+            "0",
+            "1",
+            "{\\fArial|b0;Note:}\\PAll dimensions in mm",
+            "0",
+            "INSERT",
+            "8",
+            "TITLEBLOCK",
+            "2",
+            "A3_TITLE",
+            "66",
+            "1",
+            "0",
+            "ATTRIB",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "DWG-1042",
+            "2",
+            "DRAWING_NO",
+            "0",
+            "ATTRIB",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "Pump housing",
+            "2",
+            "TITLE",
+            "0",
+            "ATTRIB",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "C",
+            "2",
+            "REV",
+            "0",
+            "ATTRIB",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "1:10",
+            "2",
+            "SCALE",
+            "0",
+            "ATTRIB",
+            "8",
+            "TITLEBLOCK",
+            "1",
+            "EN-GJL-250",
+            "2",
+            "MATERIAL",
+            "0",
+            "SEQEND",
+            "0",
+            "DIMENSION",
+            "8",
+            "DIMENSIONS",
+            "1",
+            "<>",
+            "42",
+            "250.0",
+            "0",
+            "LINE",
+            "8",
+            "0",
+            "10",
+            "0.0",
+            "20",
+            "0.0",
+            "11",
+            "100.0",
+            "21",
+            "0.0",
+            "0",
+            "ENDSEC",
+            "0",
+            "EOF"
+        };
         StringBuilder out = new StringBuilder();
         for (String g : groups) {
             out.append(g).append("\r\n");
@@ -191,7 +340,9 @@ public final class Fixtures {
         message.setRecipients(MimeMessage.RecipientType.TO, "analyst@fund.example");
         message.setSubject("ACME upgrade to Buy, target EUR 62");
         MimeBodyPart body = new MimeBodyPart();
-        body.setText("We upgrade ACME to Buy.\n\nKey points:\n1. Margins recover in H2.\n2. Order book up 14 percent.", "UTF-8");
+        body.setText(
+                "We upgrade ACME to Buy.\n\nKey points:\n1. Margins recover in H2.\n2. Order book up 14 percent.",
+                "UTF-8");
         MimeBodyPart attachment = new MimeBodyPart();
         attachment.setContent(textPdf(), "application/pdf");
         attachment.setFileName("acme-note.pdf");
@@ -236,13 +387,16 @@ public final class Fixtures {
 
     /** An ASCII DXF of about {@code megabytes} MB: a title and a great many LINE entities. */
     public static java.nio.file.Path largeDxf(java.nio.file.Path file, int megabytes) throws java.io.IOException {
-        try (var out = new java.io.BufferedWriter(java.nio.file.Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1), 1 << 16)) {
-            out.write("0\r\nSECTION\r\n2\r\nHEADER\r\n9\r\n$INSUNITS\r\n70\r\n6\r\n0\r\nENDSEC\r\n0\r\nSECTION\r\n2\r\nENTITIES\r\n");
+        try (var out = new java.io.BufferedWriter(
+                java.nio.file.Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1), 1 << 16)) {
+            out.write(
+                    "0\r\nSECTION\r\n2\r\nHEADER\r\n9\r\n$INSUNITS\r\n70\r\n6\r\n0\r\nENDSEC\r\n0\r\nSECTION\r\n2\r\nENTITIES\r\n");
             out.write("0\r\nTEXT\r\n8\r\n0\r\n1\r\nSITE PLAN, LARGE\r\n");
             long target = (long) megabytes << 20;
             long written = 0;
             for (int i = 0; written < target; i++) {
-                String line = "0\r\nLINE\r\n8\r\nGRID\r\n10\r\n" + i + ".0\r\n20\r\n0.0\r\n11\r\n" + i + ".0\r\n21\r\n1000.0\r\n";
+                String line = "0\r\nLINE\r\n8\r\nGRID\r\n10\r\n" + i + ".0\r\n20\r\n0.0\r\n11\r\n" + i
+                        + ".0\r\n21\r\n1000.0\r\n";
                 out.write(line);
                 written += line.length();
             }
@@ -255,7 +409,8 @@ public final class Fixtures {
     public static byte[] nestedIfc() {
         String deep = "(".repeat(5000) + ")".repeat(5000);
         return ("ISO-10303-21;\nHEADER;\nFILE_DESCRIPTION((''),'2;1');\nFILE_NAME('x','',(''),(''),'','','');\n"
-                + "FILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n#1=IFCPROJECT('g',$,'Bomb',$,$,$,$," + deep + ",$);\nENDSEC;\nEND-ISO-10303-21;\n")
+                        + "FILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n#1=IFCPROJECT('g',$,'Bomb',$,$,$,$," + deep
+                        + ",$);\nENDSEC;\nEND-ISO-10303-21;\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,7 +1,6 @@
 package io.distill.testinfra;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -59,7 +58,9 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
             if (wantKafka) {
                 long t0 = System.nanoTime();
                 kafka = KraftBroker.start();
-                System.out.printf("[infra] kafka on %s in %d ms%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+                System.out.printf(
+                        "[infra] kafka on %s in %d ms%n",
+                        kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
                 cfg.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             }
         } catch (Exception e) {

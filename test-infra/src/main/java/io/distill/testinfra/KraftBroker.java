@@ -1,16 +1,6 @@
 package io.distill.testinfra;
 
 import io.distill.model.Topics;
-import kafka.server.KafkaConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,6 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka (KRaft, broker and controller combined) in this JVM, from
@@ -28,6 +27,7 @@ import java.util.Set;
 public final class KraftBroker implements AutoCloseable {
     /** Several partitions, so that concurrent workers and consumer groups are exercised for real. */
     public static final int PARTITIONS = 4;
+
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dir;
@@ -45,7 +45,8 @@ public final class KraftBroker implements AutoCloseable {
     }
 
     /** Starts on the given ports; formats {@code dir} only if it holds no cluster yet. */
-    public static KraftBroker start(Path dir, int brokerPort, int controllerPort, boolean deleteOnClose) throws Exception {
+    public static KraftBroker start(Path dir, int brokerPort, int controllerPort, boolean deleteOnClose)
+            throws Exception {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -92,8 +93,10 @@ public final class KraftBroker implements AutoCloseable {
     public void createTopics(String... names) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = Arrays.stream(names).filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList();
+            List<NewTopic> missing = Arrays.stream(names)
+                    .filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, PARTITIONS, (short) 1))
+                    .toList();
             admin.createTopics(missing).all().get();
         }
     }
@@ -117,7 +120,8 @@ public final class KraftBroker implements AutoCloseable {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         KraftBroker broker = start(dir, Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
-        System.out.println("Kafka (KRaft) up at " + broker.bootstrapServers() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        System.out.println("Kafka (KRaft) up at " + broker.bootstrapServers() + " in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         Thread.currentThread().join();
     }

@@ -24,7 +24,8 @@ public final class LocalPostgres implements AutoCloseable {
     /** The role of admin operations (runs, outbox relay, accounts): its own login, admitted by row security (password = name). */
     public static final String ADMIN_ROLE = "distill_admin";
     /** The tenant key of every test database: row security admits a user's rows only with its proof. */
-    public static final String TENANT_KEY = "test-tenant-key-" + java.util.UUID.randomUUID().toString().replace("-", "");
+    public static final String TENANT_KEY =
+            "test-tenant-key-" + java.util.UUID.randomUUID().toString().replace("-", "");
 
     private final Path dir;
     private final int port;
@@ -47,10 +48,30 @@ public final class LocalPostgres implements AutoCloseable {
             Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
         }
         LocalPostgres pg = new LocalPostgres(dir, Ports.free(), bin, asRoot);
-        pg.run(bin + "/initdb", "-D", pg.dataDir(), "-U", "postgres", "-A", "trust",
-                "-E", "UTF8", "--no-locale", "--no-sync");
+        pg.run(
+                bin + "/initdb",
+                "-D",
+                pg.dataDir(),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync");
         pg.startServer();
-        pg.run(bin + "/psql", "-h", "127.0.0.1", "-p", String.valueOf(pg.port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
+        pg.run(
+                bin + "/psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(pg.port),
+                "-U",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
                 "create role " + APP_ROLE + " login password '" + APP_ROLE + "'; create role " + ADMIN_ROLE
                         + " login password '" + ADMIN_ROLE + "'");
         Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
@@ -76,7 +97,16 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts the server again on the same port and data (for restart tests). */
     public void startServer() throws Exception {
-        run(bin + "/pg_ctl", "-D", dataDir(), "-l", dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
+        run(
+                bin + "/pg_ctl",
+                "-D",
+                dataDir(),
+                "-l",
+                dir.resolve("postgres.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200"
                         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 "start");
@@ -114,7 +144,10 @@ public final class LocalPostgres implements AutoCloseable {
         }
         full.addAll(List.of(cmd));
         Path log = Files.createTempFile("pgcmd-", ".log");
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(full)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("command failed: " + full + "\n" + Files.readString(log));
         }
@@ -128,13 +161,17 @@ public final class LocalPostgres implements AutoCloseable {
         }
         String[] versions = new File("/usr/lib/postgresql").list();
         if (versions != null) {
-            Arrays.sort(versions, Comparator.comparingInt((String v) -> Integer.parseInt(v.replaceAll("\\D", "0"))).reversed());
+            Arrays.sort(
+                    versions,
+                    Comparator.comparingInt((String v) -> Integer.parseInt(v.replaceAll("\\D", "0")))
+                            .reversed());
             for (String v : versions) {
                 if (new File("/usr/lib/postgresql/" + v + "/bin/initdb").canExecute()) {
                     return "/usr/lib/postgresql/" + v + "/bin";
                 }
             }
         }
-        throw new IllegalStateException("PostgreSQL server binaries not found; apt-get install postgresql or set PG_BIN");
+        throw new IllegalStateException(
+                "PostgreSQL server binaries not found; apt-get install postgresql or set PG_BIN");
     }
 }

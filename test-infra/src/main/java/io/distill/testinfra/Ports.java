@@ -6,8 +6,7 @@ import java.net.ServerSocket;
 
 /** Free loopback ports for servers started by tests. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -77,7 +77,8 @@ public final class RawHttp implements AutoCloseable {
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
         send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
         String head = readHead();
         return head.lines().findFirst().orElse("");
     }

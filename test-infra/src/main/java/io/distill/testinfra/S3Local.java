@@ -31,16 +31,27 @@ public final class S3Local implements AutoCloseable {
         Files.createDirectories(dir.resolve("data"));
         int port = Ports.free();
         Path properties = dir.resolve("s3proxy.properties");
-        Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + ACCESS_KEY,
-                "s3proxy.credential=" + SECRET_KEY,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + dir.resolve("data")));
-        Process process = new ProcessBuilder(List.of("java", "-Xmx256m", "-cp", Files.readString(classpath).strip(),
-                "org.gaul.s3proxy.Main", "--properties", properties.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        Files.writeString(
+                properties,
+                String.join(
+                        "\n",
+                        "s3proxy.endpoint=http://127.0.0.1:" + port,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + ACCESS_KEY,
+                        "s3proxy.credential=" + SECRET_KEY,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + dir.resolve("data")));
+        Process process = new ProcessBuilder(List.of(
+                        "java",
+                        "-Xmx256m",
+                        "-cp",
+                        Files.readString(classpath).strip(),
+                        "org.gaul.s3proxy.Main",
+                        "--properties",
+                        properties.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                .start();
         S3Local s3 = new S3Local(process, dir, port);
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -82,6 +93,7 @@ public final class S3Local implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("s3proxy-runtime/target/s3proxy.classpath not found: build the s3proxy-runtime module first");
+        throw new IllegalStateException(
+                "s3proxy-runtime/target/s3proxy.classpath not found: build the s3proxy-runtime module first");
     }
 }

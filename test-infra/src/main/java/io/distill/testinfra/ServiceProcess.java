@@ -40,18 +40,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     public static final String DEFAULT_HEAP = "384m";
 
-    public static ServiceProcess start(String module, String name, int port, Map<String, String> properties) throws IOException {
+    public static ServiceProcess start(String module, String name, int port, Map<String, String> properties)
+            throws IOException {
         return start(module, name, port, properties, DEFAULT_HEAP);
     }
 
-    public static ServiceProcess start(String module, String name, int port, Map<String, String> properties, String heap) throws IOException {
+    public static ServiceProcess start(
+            String module, String name, int port, Map<String, String> properties, String heap) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
         int managementPort = WITH_MANAGEMENT_PORT.contains(module) ? Ports.free() : port;
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + managementPort));
+        List<String> command = new ArrayList<>(List.of(
+                "java", "-Xmx" + heap, "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         return launch(name, port, managementPort, command);
@@ -59,16 +61,31 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A Kafka broker (KRaft) in its own JVM, from this test's classpath, so it can be stopped and restarted. */
     public static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
-        return launch("kafka", port, port, List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.distill.testinfra.KraftBroker", dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort)));
+        return launch(
+                "kafka",
+                port,
+                port,
+                List.of(
+                        "java",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.distill.testinfra.KraftBroker",
+                        dataDir.toString(),
+                        String.valueOf(port),
+                        String.valueOf(controllerPort)));
     }
 
-    private static ServiceProcess launch(String name, int port, int managementPort, List<String> command) throws IOException {
-        Path logDir = Path.of(System.getProperty("distill.log-dir", ROOT.resolve("e2e-tests/target/e2e-logs").toString()));
+    private static ServiceProcess launch(String name, int port, int managementPort, List<String> command)
+            throws IOException {
+        Path logDir = Path.of(System.getProperty(
+                "distill.log-dir", ROOT.resolve("e2e-tests/target/e2e-logs").toString()));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new ServiceProcess(name, port, managementPort, process, log);
     }
 
@@ -80,7 +97,9 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready"))).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready")))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return this;
@@ -112,8 +131,13 @@ public final class ServiceProcess implements AutoCloseable {
     /** HTTP status of the readiness probe, or -1 when nothing answers. */
     public int readiness() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready")))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready")))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -121,7 +145,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Sends a POSIX signal (STOP, CONT, TERM…) to the process. */
     public void signal(String signal) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     public long pid() {
@@ -181,7 +208,8 @@ public final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         process.destroy();
-        if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(
+                java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
         }
     }

@@ -2,7 +2,6 @@ package io.distill.testinfra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +22,8 @@ public final class Stack implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(90);
     // HTTP/1.1: parallel requests on parallel connections, as browsers and load balancers send them (h2c would
     // multiplex everything onto one connection and one server event loop)
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static final String PASSWORD = "e2e password, long enough";
 
@@ -72,13 +72,15 @@ public final class Stack implements AutoCloseable {
     }
 
     public Stack startApi(Map<String, String> extra) throws Exception {
-        api = track(ServiceProcess.start("api-service", "api", Ports.free(), apiProps(extra))).awaitReady(WAIT);
+        api = track(ServiceProcess.start("api-service", "api", Ports.free(), apiProps(extra)))
+                .awaitReady(WAIT);
         return this;
     }
 
     /** Another API replica on the same database, keys and broker (with its own settings on top), e.g. to share a limit. */
     public ServiceProcess startApiReplica(String name, Map<String, String> extra) throws Exception {
-        return track(ServiceProcess.start("api-service", name, Ports.free(), apiProps(extra))).awaitReady(WAIT);
+        return track(ServiceProcess.start("api-service", name, Ports.free(), apiProps(extra)))
+                .awaitReady(WAIT);
     }
 
     private Map<String, String> apiProps(Map<String, String> extra) {
@@ -116,7 +118,8 @@ public final class Stack implements AutoCloseable {
         props.put("distill.sweeper.stuck-after", "10s");
         props.put("distill.worker.id", name);
         props.putAll(extra);
-        return track(ServiceProcess.start("extraction-worker", name, Ports.free(), props)).awaitReady(WAIT);
+        return track(ServiceProcess.start("extraction-worker", name, Ports.free(), props))
+                .awaitReady(WAIT);
     }
 
     public ServiceProcess startGateway() throws Exception {
@@ -131,7 +134,8 @@ public final class Stack implements AutoCloseable {
     public ServiceProcess startGateway(int port, String heap) throws Exception {
         Map<String, String> props = new HashMap<>(common(LocalPostgres.APP_ROLE));
         props.put("distill.auth.key-dir", keyDir.toString());
-        return track(ServiceProcess.start("ws-gateway", "gateway", port, props, heap)).awaitReady(WAIT);
+        return track(ServiceProcess.start("ws-gateway", "gateway", port, props, heap))
+                .awaitReady(WAIT);
     }
 
     /** Signs the user up and in through the API's local issuer (once) and returns the access token. */
@@ -139,19 +143,24 @@ public final class Stack implements AutoCloseable {
         return tokens.computeIfAbsent(user, u -> {
             String credentials = Json.write(Map.of("username", u, "password", PASSWORD));
             post("/api/auth/register", null, credentials);
-            return read(post("/api/auth/token", null, credentials), 200).get("accessToken").asText();
+            return read(post("/api/auth/token", null, credentials), 200)
+                    .get("accessToken")
+                    .asText();
         });
     }
 
     /** A fresh single-use ticket for one WebSocket connection of the user. */
     public String wsTicket(String user) {
-        return read(post("/api/auth/ws-ticket", token(user), ""), 200).get("ticket").asText();
+        return read(post("/api/auth/ws-ticket", token(user), ""), 200)
+                .get("ticket")
+                .asText();
     }
 
     private HttpResponse<String> post(String path, String token, String body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.url(path)))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -174,9 +183,12 @@ public final class Stack implements AutoCloseable {
 
     public UUID submit(String user, String text) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
-                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token(user))
-                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("text", text)))).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token(user))
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("text", text))))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 throw new AssertionError("submit answered " + r.statusCode() + ": " + r.body());
@@ -192,14 +204,17 @@ public final class Stack implements AutoCloseable {
         String boundary = "distill-" + UUID.randomUUID();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs/upload")))
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api.url("/api/jobs/upload")))
                             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                             .header("Authorization", "Bearer " + token(user))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return UUID.fromString(read(r, 202).get("id").asText());
         } catch (java.io.IOException | InterruptedException e) {
@@ -208,7 +223,10 @@ public final class Stack implements AutoCloseable {
     }
 
     public JsonNode get(String user, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).header("Authorization", "Bearer " + token(user)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(api.url(path)))
+                        .header("Authorization", "Bearer " + token(user))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());

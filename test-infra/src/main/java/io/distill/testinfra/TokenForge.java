@@ -1,10 +1,5 @@
 package io.distill.testinfra;
 
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +10,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 
 /**
  * A key pair in the layout the local issuer uses ({@code private.pem}, {@code public.pem}), and
@@ -32,8 +31,12 @@ public final class TokenForge {
             this.dir = Files.createTempDirectory("distill-keys-");
             this.keys = rsa();
             this.strangerKeys = rsa();
-            Files.writeString(dir.resolve("public.pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-            Files.writeString(dir.resolve("private.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+            Files.writeString(
+                    dir.resolve("public.pem"),
+                    pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+            Files.writeString(
+                    dir.resolve("private.pem"),
+                    pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,8 +53,10 @@ public final class TokenForge {
         try {
             Path path = Path.of(dir);
             java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
-            var publicKey = rsa.generatePublic(new java.security.spec.X509EncodedKeySpec(der(path.resolve("public.pem"))));
-            var privateKey = rsa.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der(path.resolve("private.pem"))));
+            var publicKey =
+                    rsa.generatePublic(new java.security.spec.X509EncodedKeySpec(der(path.resolve("public.pem"))));
+            var privateKey =
+                    rsa.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der(path.resolve("private.pem"))));
             return new TokenForge(path, new KeyPair(publicKey, privateKey));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,7 +66,10 @@ public final class TokenForge {
     }
 
     private static byte[] der(Path pem) throws IOException {
-        return Base64.getDecoder().decode(Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        return Base64.getDecoder()
+                .decode(Files.readString(pem)
+                        .replaceAll("-----[A-Z ]+-----", "")
+                        .replaceAll("\\s", ""));
     }
 
     public Path dir() {
@@ -82,24 +90,34 @@ public final class TokenForge {
 
     /** A token whose expiry passed {@code seconds} ago: refused once that is more than the allowed clock skew. */
     public String expiredSecondsAgo(String user, String audience, int seconds) {
-        return sign(claims(user, ISSUER, audience, List.of("user"), -seconds), keys, AlgorithmIdentifiers.RSA_USING_SHA256);
+        return sign(
+                claims(user, ISSUER, audience, List.of("user"), -seconds), keys, AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     public String wrongIssuer(String user, String audience) {
-        return sign(claims(user, "https://evil.example", audience, List.of("user"), 600), keys, AlgorithmIdentifiers.RSA_USING_SHA256);
+        return sign(
+                claims(user, "https://evil.example", audience, List.of("user"), 600),
+                keys,
+                AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     public String badSignature(String user, String audience) {
-        return sign(claims(user, ISSUER, audience, List.of("user"), 600), strangerKeys, AlgorithmIdentifiers.RSA_USING_SHA256);
+        return sign(
+                claims(user, ISSUER, audience, List.of("user"), 600),
+                strangerKeys,
+                AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     /** An unsigned token ({"alg":"none"}): must never be accepted. */
     public String unsigned(String user, String audience) {
         String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-        return header + "." + b64(claims(user, ISSUER, audience, List.of("user", "admin"), 600).toJson()) + ".";
+        return header + "."
+                + b64(claims(user, ISSUER, audience, List.of("user", "admin"), 600)
+                        .toJson()) + ".";
     }
 
-    private static JwtClaims claims(String user, String issuer, String audience, List<String> groups, int secondsValid) {
+    private static JwtClaims claims(
+            String user, String issuer, String audience, List<String> groups, int secondsValid) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(user);
@@ -107,7 +125,8 @@ public final class TokenForge {
         claims.setAudience(audience);
         claims.setStringListClaim("groups", groups);
         claims.setJwtId(UUID.randomUUID().toString());
-        claims.setIssuedAt(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 - Math.max(0, -secondsValid) - 60));
+        claims.setIssuedAt(
+                NumericDate.fromSeconds(System.currentTimeMillis() / 1000 - Math.max(0, -secondsValid) - 60));
         claims.setExpirationTime(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 + secondsValid));
         return claims;
     }
@@ -136,11 +155,13 @@ public final class TokenForge {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

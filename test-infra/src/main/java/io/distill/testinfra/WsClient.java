@@ -27,7 +27,8 @@ public final class WsClient implements AutoCloseable {
         this.stalled = stalled;
         this.socket = HTTP.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, new Listener()).join();
+                .buildAsync(uri, new Listener())
+                .join();
     }
 
     public static WsClient connect(String uri) {

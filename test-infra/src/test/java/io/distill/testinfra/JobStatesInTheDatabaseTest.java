@@ -1,12 +1,9 @@
 package io.distill.testinfra;
 
-import io.distill.model.JobStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill.model.JobStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,9 +11,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The database enforces the same job state machine as {@link JobStatus}: for every (from, to) pair
@@ -45,21 +44,24 @@ class JobStatesInTheDatabaseTest {
     void everyStatusChangeIsAllowedExactlyWhenJobStatusAllowsIt() throws Exception {
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
-        try (Connection db = owner(); Statement sql = db.createStatement()) {
+        try (Connection db = owner();
+                Statement sql = db.createStatement()) {
             for (JobStatus from : JobStatus.values()) {
                 for (JobStatus to : JobStatus.values()) {
                     if (from == to) {
                         continue; // not a change of status
                     }
                     UUID id = UUID.randomUUID();
-                    sql.execute("insert into extraction_jobs (id, user_id, source_kind, source_text) values ('" + id + "', 'u', 'message', 't')");
+                    sql.execute("insert into extraction_jobs (id, user_id, source_kind, source_text) values ('" + id
+                            + "', 'u', 'message', 't')");
                     // place the job in 'from' without the trigger (as a fixture, not as a transition)
                     sql.execute("set session_replication_role = replica");
                     sql.execute("update extraction_jobs set status = '" + from.dbValue() + "' where id = '" + id + "'");
                     sql.execute("set session_replication_role = origin");
                     boolean accepted;
                     try {
-                        sql.execute("update extraction_jobs set status = '" + to.dbValue() + "' where id = '" + id + "'");
+                        sql.execute(
+                                "update extraction_jobs set status = '" + to.dbValue() + "' where id = '" + id + "'");
                         accepted = true;
                     } catch (SQLException refused) {
                         assertEquals("23514", refused.getSQLState(), refused.getMessage());
@@ -78,14 +80,16 @@ class JobStatesInTheDatabaseTest {
 
     @Test
     void aJobCanOnlyStartPending() throws Exception {
-        try (Connection db = owner(); Statement sql = db.createStatement()) {
+        try (Connection db = owner();
+                Statement sql = db.createStatement()) {
             for (JobStatus status : JobStatus.values()) {
-                String insert = "insert into extraction_jobs (id, user_id, source_kind, source_text, status) values ('" + UUID.randomUUID()
-                        + "', 'u', 'message', 't', '" + status.dbValue() + "')";
+                String insert = "insert into extraction_jobs (id, user_id, source_kind, source_text, status) values ('"
+                        + UUID.randomUUID() + "', 'u', 'message', 't', '" + status.dbValue() + "')";
                 if (status == JobStatus.PENDING) {
                     sql.execute(insert);
                 } else {
-                    SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> sql.execute(insert));
+                    SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                            SQLException.class, () -> sql.execute(insert));
                     assertEquals("23514", refused.getSQLState());
                 }
             }

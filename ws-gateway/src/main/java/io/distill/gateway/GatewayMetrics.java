@@ -13,11 +13,17 @@ public class GatewayMetrics {
     private final Counter slowConsumersClosed;
 
     public GatewayMetrics(MeterRegistry registry) {
-        this.received = Counter.builder("distill.ws.events.received").description("job events read from Kafka").register(registry);
-        this.sent = Counter.builder("distill.ws.events.sent").description("messages queued on WebSocket connections").register(registry);
+        this.received = Counter.builder("distill.ws.events.received")
+                .description("job events read from Kafka")
+                .register(registry);
+        this.sent = Counter.builder("distill.ws.events.sent")
+                .description("messages queued on WebSocket connections")
+                .register(registry);
         this.dropped = Counter.builder("distill.ws.events.dropped")
-                .description("events not sent because their connection was closed as a slow consumer").register(registry);
-        this.slowConsumersClosed = Counter.builder("distill.ws.slow.consumers.closed").register(registry);
+                .description("events not sent because their connection was closed as a slow consumer")
+                .register(registry);
+        this.slowConsumersClosed =
+                Counter.builder("distill.ws.slow.consumers.closed").register(registry);
     }
 
     void received() {

@@ -23,8 +23,10 @@ public class JobEventsConsumer {
     public void onEvent(String record) {
         ProgressEvent event = Json.read(record, ProgressEvent.class);
         // the last hop of a job's trace: REST call, Kafka, worker stages, Kafka, this push
-        Span span = tracer.spanBuilder("distill.ws.push").setAttribute("distill.job.id", event.jobId().toString())
-                .setAttribute("distill.stage", event.stage().name()).startSpan();
+        Span span = tracer.spanBuilder("distill.ws.push")
+                .setAttribute("distill.job.id", event.jobId().toString())
+                .setAttribute("distill.stage", event.stage().name())
+                .startSpan();
         try (Scope ignored = span.makeCurrent()) {
             subscriptions.dispatch(event);
         } finally {

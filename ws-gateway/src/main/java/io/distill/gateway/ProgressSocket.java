@@ -62,9 +62,11 @@ public class ProgressSocket {
             return Uni.createFrom().voidItem();
         }
         if (failure instanceof CorruptedWebSocketFrameException frame) {
-            return close(failed, frame.closeStatus().code() == 1009 ? 1009 : 1008, "broken frame: " + frame.getMessage());
+            return close(
+                    failed, frame.closeStatus().code() == 1009 ? 1009 : 1008, "broken frame: " + frame.getMessage());
         }
-        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+        if (failure instanceof IllegalStateException
+                && String.valueOf(failure.getMessage()).contains("max message size")) {
             return close(failed, 1009, "messages are limited to 8 KiB");
         }
         LOG.warnf("WebSocket %s failed: %s", failed.id(), failure.toString());
@@ -73,6 +75,8 @@ public class ProgressSocket {
 
     private static Uni<Void> close(WebSocketConnection target, int code, String reason) {
         LOG.infof("closing WebSocket %s with %d: %s", target.id(), code, reason);
-        return target.isOpen() ? target.close(new CloseReason(code, reason)) : Uni.createFrom().voidItem();
+        return target.isOpen()
+                ? target.close(new CloseReason(code, reason))
+                : Uni.createFrom().voidItem();
     }
 }

@@ -8,7 +8,6 @@ import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -25,16 +24,20 @@ public class Subscriptions {
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
     /** Open viewers by user: an event goes to its user's connections only, never a scan of all of them. */
     private final Map<String, Set<Viewer>> byUser = new ConcurrentHashMap<>();
+
     private final JobSnapshots snapshots;
     private final OpenConnections connections;
 
     private final GatewayMetrics metrics;
 
-    public Subscriptions(JobSnapshots snapshots, OpenConnections connections, GatewayMetrics metrics, MeterRegistry registry) {
+    public Subscriptions(
+            JobSnapshots snapshots, OpenConnections connections, GatewayMetrics metrics, MeterRegistry registry) {
         this.snapshots = snapshots;
         this.connections = connections;
         this.metrics = metrics;
-        Gauge.builder("distill.ws.connections", viewers, Map::size).description("open WebSocket connections").register(registry);
+        Gauge.builder("distill.ws.connections", viewers, Map::size)
+                .description("open WebSocket connections")
+                .register(registry);
     }
 
     void open(WebSocketConnection connection, String user) {
@@ -69,7 +72,8 @@ public class Subscriptions {
                 throw new IllegalArgumentException("not a message object");
             }
         } catch (IllegalArgumentException e) {
-            viewer.send(ServerMessage.error("malformed message: expected JSON like {\"type\":\"subscribe\",\"jobId\":\"…\"}"));
+            viewer.send(ServerMessage.error(
+                    "malformed message: expected JSON like {\"type\":\"subscribe\",\"jobId\":\"…\"}"));
             return Uni.createFrom().voidItem();
         }
         if ("subscribe".equals(message.type()) && message.wantsAll()) {
@@ -82,14 +86,19 @@ public class Subscriptions {
                 });
             }
             viewer.followAll();
-            return snapshots.recent(viewer.userId(), RECENT_JOBS).invoke(events -> {
-                viewer.send(ServerMessage.subscribed(null));
-                events.forEach(viewer::offer);
-            }).replaceWithVoid();
+            return snapshots
+                    .recent(viewer.userId(), RECENT_JOBS)
+                    .invoke(events -> {
+                        viewer.send(ServerMessage.subscribed(null));
+                        events.forEach(viewer::offer);
+                    })
+                    .replaceWithVoid();
         }
         UUID jobId = parseJobId(message.jobId());
         if (jobId == null || !("subscribe".equals(message.type()) || "unsubscribe".equals(message.type()))) {
-            viewer.send(ServerMessage.error("expected {\"type\":\"subscribe\"|\"unsubscribe\",\"jobId\":\"<uuid>\"} or {\"type\":\"subscribe\",\"all\":true}"));
+            viewer.send(
+                    ServerMessage.error(
+                            "expected {\"type\":\"subscribe\"|\"unsubscribe\",\"jobId\":\"<uuid>\"} or {\"type\":\"subscribe\",\"all\":true}"));
             return Uni.createFrom().voidItem();
         }
         if ("unsubscribe".equals(message.type())) {
@@ -97,21 +106,25 @@ public class Subscriptions {
             return Uni.createFrom().voidItem();
         }
         if (!viewer.follow(jobId)) {
-            viewer.send(ServerMessage.error("a connection follows at most " + Viewer.MAX_JOBS + " jobs; subscribe to all instead"));
+            viewer.send(ServerMessage.error(
+                    "a connection follows at most " + Viewer.MAX_JOBS + " jobs; subscribe to all instead"));
             return Uni.createFrom().voidItem();
         }
         if (message.lastSeq() != null) {
             viewer.seen(jobId, message.lastSeq());
         }
-        return snapshots.job(jobId, viewer.userId()).invoke(snapshot -> {
-            if (snapshot == null) {
-                viewer.unfollow(jobId);
-                viewer.send(ServerMessage.error("no job " + jobId));
-                return;
-            }
-            viewer.send(ServerMessage.subscribed(jobId.toString()));
-            viewer.offer(snapshot);
-        }).replaceWithVoid();
+        return snapshots
+                .job(jobId, viewer.userId())
+                .invoke(snapshot -> {
+                    if (snapshot == null) {
+                        viewer.unfollow(jobId);
+                        viewer.send(ServerMessage.error("no job " + jobId));
+                        return;
+                    }
+                    viewer.send(ServerMessage.subscribed(jobId.toString()));
+                    viewer.offer(snapshot);
+                })
+                .replaceWithVoid();
     }
 
     /** Called for every event on the topic: offered to the connections of the event's user only. */
@@ -127,7 +140,8 @@ public class Subscriptions {
 
     /** Connections being served (a dropped slow consumer no longer counts while its close completes). */
     int openConnections() {
-        return (int) viewers.values().stream().filter(viewer -> !viewer.isDropped()).count();
+        return (int)
+                viewers.values().stream().filter(viewer -> !viewer.isDropped()).count();
     }
 
     private static UUID parseJobId(String jobId) {

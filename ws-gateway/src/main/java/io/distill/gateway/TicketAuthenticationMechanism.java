@@ -1,20 +1,19 @@
 package io.distill.gateway;
 
 import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Authenticates the WebSocket upgrade by its {@code ticket} query parameter: a JWT from the API's
@@ -37,12 +36,14 @@ public class TicketAuthenticationMechanism implements HttpAuthenticationMechanis
             return Uni.createFrom().nullItem();
         }
         TokenAuthenticationRequest request = new TokenAuthenticationRequest(new JsonWebTokenCredential(ticket));
-        return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context)).invoke(identity -> {
-            JsonWebToken token = (JsonWebToken) identity.getPrincipal();
-            if (!used.firstUse(token.getTokenID(), token.getExpirationTime())) {
-                throw new AuthenticationFailedException("ticket already used");
-            }
-        });
+        return identities
+                .authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context))
+                .invoke(identity -> {
+                    JsonWebToken token = (JsonWebToken) identity.getPrincipal();
+                    if (!used.firstUse(token.getTokenID(), token.getExpirationTime())) {
+                        throw new AuthenticationFailedException("ticket already used");
+                    }
+                });
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.distill.gateway;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -7,14 +7,12 @@ import io.distill.model.ProgressRule;
 import io.distill.model.Stage;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
-import org.jboss.logging.Logger;
-
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * One open connection: whose it is, what it subscribed to, and the last event it was sent per job.
@@ -33,6 +31,7 @@ final class Viewer {
             return size() > MAX_REMEMBERED;
         }
     };
+
     private boolean allJobs;
     private boolean dropped;
     private final AtomicInteger pendingSends = new AtomicInteger();
@@ -42,6 +41,7 @@ final class Viewer {
     static final int MAX_JOBS = 1_000;
     /** Jobs whose last event a connection remembers. */
     static final int MAX_REMEMBERED = 1_000;
+
     static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "slow consumer: reconnect with your last sequences");
 
     private final GatewayMetrics metrics;
@@ -112,12 +112,10 @@ final class Viewer {
             return;
         }
         metrics.sent();
-        connection.sendText(Json.write(message)).subscribe().with(
-                ok -> pendingSends.decrementAndGet(),
-                failure -> {
-                    pendingSends.decrementAndGet();
-                    LOG.debugf("send to %s failed: %s", connection.id(), failure.toString());
-                });
+        connection.sendText(Json.write(message)).subscribe().with(ok -> pendingSends.decrementAndGet(), failure -> {
+            pendingSends.decrementAndGet();
+            LOG.debugf("send to %s failed: %s", connection.id(), failure.toString());
+        });
     }
 
     /** Whether this viewer was closed for being too slow: it gets nothing more while its close completes. */
@@ -131,7 +129,9 @@ final class Viewer {
         }
         dropped = true;
         metrics.slowConsumerClosed();
-        LOG.infof("closing slow WebSocket consumer %s (user %s): %d messages pending", connection.id(), userId, pendingSends.get());
-        connection.close(SLOW_CONSUMER).subscribe().with(ok -> { }, failure -> { });
+        LOG.infof(
+                "closing slow WebSocket consumer %s (user %s): %d messages pending",
+                connection.id(), userId, pendingSends.get());
+        connection.close(SLOW_CONSUMER).subscribe().with(ok -> {}, failure -> {});
     }
 }

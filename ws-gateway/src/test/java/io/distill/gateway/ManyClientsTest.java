@@ -1,5 +1,8 @@
 package io.distill.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
@@ -14,18 +17,14 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** 1,000 authenticated WebSocket clients on one gateway: each gets all of its own events, in order, and nothing else. */
 @Tag("infra")
@@ -39,10 +38,13 @@ class ManyClientsTest {
 
     @TestHTTPResource("/ws/progress")
     URI socket;
+
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "distill.test.key-dir")
     String keyDir;
 
@@ -57,7 +59,10 @@ class ManyClientsTest {
         for (int u = 0; u < USERS; u++) {
             String user = "many-" + run + "-" + u;
             UUID job = UUID.randomUUID();
-            db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, event_seq) values (?, ?, 'message', 'text', 'x', 0)", job, user);
+            db.update(
+                    "insert into extraction_jobs (id, user_id, source_kind, format, source_text, event_seq) values (?, ?, 'message', 'text', 'x', 0)",
+                    job,
+                    user);
             users.add(user);
             jobs.add(job);
         }
@@ -73,7 +78,9 @@ class ManyClientsTest {
                 }
             }
             for (WsClient client : clients) {
-                assertEquals("subscribed", Json.mapper().readTree(client.next(WAIT)).get("type").asText());
+                assertEquals(
+                        "subscribed",
+                        Json.mapper().readTree(client.next(WAIT)).get("type").asText());
                 assertNotNull(client.next(WAIT), "the stored state of the user's job");
             }
             long connected = (System.nanoTime() - t0) / 1_000_000;
@@ -91,8 +98,11 @@ class ManyClientsTest {
             List<String[]> events = new ArrayList<>();
             for (int e = 1; e <= EVENTS_PER_JOB; e++) {
                 for (int u = 0; u < USERS; u++) {
-                    events.add(new String[] {jobs.get(u).toString(), Json.write(ProgressEvent.of(jobs.get(u), users.get(u),
-                            Stage.LLM_EXTRACT, JobStatus.PROCESSING, e * 20, base + e))});
+                    events.add(new String[] {
+                        jobs.get(u).toString(),
+                        Json.write(ProgressEvent.of(
+                                jobs.get(u), users.get(u), Stage.LLM_EXTRACT, JobStatus.PROCESSING, e * 20, base + e))
+                    });
                 }
             }
             kafka.sendAll(Topics.JOB_EVENTS, events);
@@ -102,7 +112,8 @@ class ManyClientsTest {
                 while (seqs.size() < EVENTS_PER_JOB) {
                     String message = clients.get(i).next(WAIT);
                     assertNotNull(message, "client " + i + " got " + seqs);
-                    ProgressEvent event = Json.mapper().treeToValue(Json.mapper().readTree(message).get("event"), ProgressEvent.class);
+                    ProgressEvent event = Json.mapper()
+                            .treeToValue(Json.mapper().readTree(message).get("event"), ProgressEvent.class);
                     assertEquals(jobs.get(u), event.jobId(), "client " + i + " only sees its user's job");
                     assertEquals(users.get(u), event.userId());
                     seqs.add(event.seq());
@@ -114,7 +125,8 @@ class ManyClientsTest {
                 assertEquals(expected, seqs, "client " + i + " got every event in order");
             }
             assertEquals(null, clients.get(clients.size() - 1).next(Duration.ofMillis(500)), "and nothing more");
-            System.out.printf("[gateway] %d clients connected and subscribed in %d ms; %d events each delivered in order%n",
+            System.out.printf(
+                    "[gateway] %d clients connected and subscribed in %d ms; %d events each delivered in order%n",
                     clients.size(), connected, EVENTS_PER_JOB);
         } finally {
             clients.forEach(WsClient::close);

@@ -1,5 +1,10 @@
 package io.distill.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
@@ -15,22 +20,16 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The gateway against real Kafka and PostgreSQL, with a real WebSocket client. */
 @Tag("infra")
@@ -41,10 +40,13 @@ class ProgressSocketTest {
 
     @TestHTTPResource("/ws/progress")
     URI socket;
+
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "distill.test.key-dir")
     String keyDir;
 
@@ -70,11 +72,16 @@ class ProgressSocketTest {
 
             long seq = awaitGatewayListening(ws, job, "alice", 3);
             publish(job, "alice", seq + 1, 35, JobStatus.PROCESSING);
-            publish(job, "alice", seq + 1, 40, JobStatus.PROCESSING);   // duplicate sequence: dropped
-            publish(job, "alice", seq + 2, 20, JobStatus.PROCESSING);   // newer, progress behind: shown at 35
-            publish(othersJob, "bob", 50, 50, JobStatus.PROCESSING);    // someone else's: never seen
-            publish(job, "bob", seq + 3, 60, JobStatus.PROCESSING);     // wrong owner on alice's job id: dropped
-            publish(job, "alice", seq + 4, 10, JobStatus.CANCELLED);    // the row's progress, behind the stream: still arrives
+            publish(job, "alice", seq + 1, 40, JobStatus.PROCESSING); // duplicate sequence: dropped
+            publish(job, "alice", seq + 2, 20, JobStatus.PROCESSING); // newer, progress behind: shown at 35
+            publish(othersJob, "bob", 50, 50, JobStatus.PROCESSING); // someone else's: never seen
+            publish(job, "bob", seq + 3, 60, JobStatus.PROCESSING); // wrong owner on alice's job id: dropped
+            publish(
+                    job,
+                    "alice",
+                    seq + 4,
+                    10,
+                    JobStatus.CANCELLED); // the row's progress, behind the stream: still arrives
 
             List<ProgressEvent> got = new ArrayList<>();
             while (got.isEmpty() || got.get(got.size() - 1).status() != JobStatus.CANCELLED) {
@@ -82,8 +89,12 @@ class ProgressSocketTest {
                 assertNotNull(message, "the cancellation arrives; so far " + got);
                 got.add(progress(message));
             }
-            assertEquals(List.of(seq + 1, seq + 2, seq + 4), got.stream().map(ProgressEvent::seq).toList());
-            assertEquals(List.of(35, 35, 35), got.stream().map(ProgressEvent::progress).toList());
+            assertEquals(
+                    List.of(seq + 1, seq + 2, seq + 4),
+                    got.stream().map(ProgressEvent::seq).toList());
+            assertEquals(
+                    List.of(35, 35, 35),
+                    got.stream().map(ProgressEvent::progress).toList());
             assertTrue(got.stream().allMatch(e -> e.jobId().equals(job)));
         }
     }
@@ -109,7 +120,8 @@ class ProgressSocketTest {
         try (WsClient ws = connect(user)) {
             ws.send("{\"type\":\"subscribe\",\"all\":true}");
             assertEquals("subscribed", type(ws.next(WAIT)));
-            List<UUID> snapshotJobs = List.of(progress(ws.next(WAIT)).jobId(), progress(ws.next(WAIT)).jobId());
+            List<UUID> snapshotJobs = List.of(
+                    progress(ws.next(WAIT)).jobId(), progress(ws.next(WAIT)).jobId());
             assertTrue(snapshotJobs.containsAll(List.of(first, second)), snapshotJobs.toString());
             long seq = awaitGatewayListening(ws, first, user, 1);
             publish(first, user, seq + 1, 100, JobStatus.COMPLETED);
@@ -164,13 +176,17 @@ class ProgressSocketTest {
         hostile.put("API access token (long-lived) in the URL", forge.valid("alice", "distill-api", List.of("user")));
         hostile.forEach((kind, ticket) -> {
             String url = base() + (ticket == null ? "" : "?ticket=" + ticket);
-            assertThrows(java.util.concurrent.CompletionException.class, () -> WsClient.connect(url).close(),
+            assertThrows(
+                    java.util.concurrent.CompletionException.class,
+                    () -> WsClient.connect(url).close(),
                     kind + ": the upgrade must be refused");
         });
 
         String once = forge.valid("alice", "distill-ws", List.of("user"));
         WsClient.connect(base() + "?ticket=" + once).close();
-        assertThrows(java.util.concurrent.CompletionException.class, () -> WsClient.connect(base() + "?ticket=" + once).close(),
+        assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> WsClient.connect(base() + "?ticket=" + once).close(),
                 "a ticket opens one connection");
     }
 
@@ -188,13 +204,20 @@ class ProgressSocketTest {
 
     private UUID insertJob(String user, int progress, long seq) {
         UUID id = UUID.randomUUID();
-        db.update("insert into extraction_jobs (id, user_id, source_kind, format, source_text, progress, event_seq, current_stage) "
-                + "values (?, ?, 'message', 'text', 'x', ?, ?, 'LOAD')", id, user, progress, seq);
+        db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, format, source_text, progress, event_seq, current_stage) "
+                        + "values (?, ?, 'message', 'text', 'x', ?, ?, 'LOAD')",
+                id,
+                user,
+                progress,
+                seq);
         return id;
     }
 
     private void publish(UUID job, String user, long seq, int progress, JobStatus status) {
-        kafka.send(Topics.JOB_EVENTS, job.toString(),
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.toString(),
                 Json.write(ProgressEvent.of(job, user, Stage.TEXT_EXTRACT, status, progress, seq)));
     }
 

@@ -1,5 +1,7 @@
 package io.distill.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
@@ -14,18 +16,15 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** A client that stops reading is closed once its sends pile up; the others keep getting everything. */
 @Tag("infra")
@@ -36,12 +35,16 @@ class SlowConsumerTest {
 
     @TestHTTPResource("/ws/progress")
     URI socket;
+
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "distill.test.key-dir")
     String keyDir;
+
     @Inject
     Subscriptions subscriptions;
 
@@ -49,16 +52,22 @@ class SlowConsumerTest {
     void aStalledClientIsDroppedAndAHealthyOneIsNot() throws Exception {
         String user = "slow-" + UUID.randomUUID().toString().substring(0, 6);
         UUID job = UUID.randomUUID();
-        new Db(jdbcUrl).update("insert into extraction_jobs (id, user_id, source_kind, format, source_text) values (?, ?, 'message', 'text', 'x')", job, user);
+        new Db(jdbcUrl)
+                .update(
+                        "insert into extraction_jobs (id, user_id, source_kind, format, source_text) values (?, ?, 'message', 'text', 'x')",
+                        job,
+                        user);
         TokenForge forge = TokenForge.at(keyDir);
         String base = socket.toString().replace("http", "ws") + "?ticket=";
         KafkaProbe kafka = new KafkaProbe(bootstrap);
         int before = subscriptions.openConnections();
         try (WsClient healthy = WsClient.connect(base + forge.valid(user, "distill-ws", List.of("user")));
-             WsClient stalled = WsClient.connectStalled(base + forge.valid(user, "distill-ws", List.of("user")))) {
+                WsClient stalled = WsClient.connectStalled(base + forge.valid(user, "distill-ws", List.of("user")))) {
             healthy.send("{\"type\":\"subscribe\",\"all\":true}");
             stalled.send("{\"type\":\"subscribe\",\"all\":true}");
-            assertEquals("subscribed", Json.mapper().readTree(healthy.next(WAIT)).get("type").asText());
+            assertEquals(
+                    "subscribed",
+                    Json.mapper().readTree(healthy.next(WAIT)).get("type").asText());
             assertEquals(before + 2, subscriptions.openConnections());
 
             // events with a fat error message, so that the socket buffers fill quickly
@@ -69,8 +78,11 @@ class SlowConsumerTest {
                 List<String[]> batch = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     seq++;
-                    batch.add(new String[] {job.toString(), Json.write(ProgressEvent.of(job, user, Stage.LLM_EXTRACT,
-                            JobStatus.PROCESSING, 50, seq).withError(null, padding))});
+                    batch.add(new String[] {
+                        job.toString(),
+                        Json.write(ProgressEvent.of(job, user, Stage.LLM_EXTRACT, JobStatus.PROCESSING, 50, seq)
+                                .withError(null, padding))
+                    });
                 }
                 kafka.sendAll(Topics.JOB_EVENTS, batch);
                 Thread.sleep(50);
@@ -82,14 +94,17 @@ class SlowConsumerTest {
             String message;
             long newest = 0;
             long end = System.nanoTime() + WAIT.toNanos();
-            while (newest < last && System.nanoTime() < end && (message = healthy.next(Duration.ofSeconds(10))) != null) {
+            while (newest < last
+                    && System.nanoTime() < end
+                    && (message = healthy.next(Duration.ofSeconds(10))) != null) {
                 var node = Json.mapper().readTree(message);
                 if ("progress".equals(node.get("type").asText())) {
                     newest = node.get("event").get("seq").asLong();
                 }
             }
             assertEquals(last, newest, "the healthy client kept up to the last event");
-            System.out.printf("[gateway] stalled client closed after %d events; the healthy one received all of them%n", seq);
+            System.out.printf(
+                    "[gateway] stalled client closed after %d events; the healthy one received all of them%n", seq);
         }
     }
 }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.Map;
 import java.util.Set;
 
@@ -30,11 +29,9 @@ import java.util.Set;
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
-    public record TokenResponse(String accessToken, String tokenType, long expiresIn, Set<String> roles) {
-    }
+    public record TokenResponse(String accessToken, String tokenType, long expiresIn, Set<String> roles) {}
 
-    public record TicketResponse(String ticket, long expiresIn) {
-    }
+    public record TicketResponse(String ticket, long expiresIn) {}
 
     private final LocalUsers users;
     private final AuthThrottle throttle;
@@ -42,7 +39,12 @@ public class AuthResource {
     private final CurrentUser currentUser;
     private final boolean openRegistration;
 
-    public AuthResource(LocalUsers users, AuthThrottle throttle, TokenIssuer issuer, CurrentUser currentUser, AuthSettings settings) {
+    public AuthResource(
+            LocalUsers users,
+            AuthThrottle throttle,
+            TokenIssuer issuer,
+            CurrentUser currentUser,
+            AuthSettings settings) {
         this.users = users;
         this.throttle = throttle;
         this.issuer = issuer;
@@ -55,8 +57,9 @@ public class AuthResource {
     @Path("/register")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(@NotNull(message = "a JSON body is required") @Valid Credentials credentials,
-                             @Context HttpServerRequest request) {
+    public Response register(
+            @NotNull(message = "a JSON body is required") @Valid Credentials credentials,
+            @Context HttpServerRequest request) {
         if (!openRegistration) {
             throw new ForbiddenException("registration is closed on this installation");
         }
@@ -70,7 +73,9 @@ public class AuthResource {
             throw new ClientErrorException("username is taken", Response.Status.CONFLICT);
         }
         throttle.signedUp(address);
-        return Response.status(Response.Status.CREATED).entity(Map.of("username", username)).build();
+        return Response.status(Response.Status.CREATED)
+                .entity(Map.of("username", username))
+                .build();
     }
 
     /** Signs in: an access token for the REST API. Repeated failures slow further attempts down (429). */
@@ -78,12 +83,14 @@ public class AuthResource {
     @Path("/token")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid Credentials credentials,
-                               @Context HttpServerRequest request) {
+    public TokenResponse token(
+            @NotNull(message = "a JSON body is required") @Valid Credentials credentials,
+            @Context HttpServerRequest request) {
         String username = Usernames.fold(credentials.username());
         String address = ClientAddress.of(request);
         throttle.checkSignIn(username, address);
-        LocalUsers.Account account = users.verify(username, credentials.password()).orElse(null);
+        LocalUsers.Account account =
+                users.verify(username, credentials.password()).orElse(null);
         if (account == null) {
             throttle.signInFailed(username, address);
             throw new NotAuthorizedException("wrong username or password", "Bearer");

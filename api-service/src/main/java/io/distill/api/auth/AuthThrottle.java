@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -34,8 +33,7 @@ public class AuthThrottle {
     private static final String FORGET = "delete from auth_throttle where key = $1";
 
     /** How many of a kind of attempt are free per window before the back-off starts. */
-    public record Allowance(int free, Duration window) {
-    }
+    public record Allowance(int free, Duration window) {}
 
     private final Pool pool;
     private final Allowance perAccount;
@@ -64,7 +62,10 @@ public class AuthThrottle {
 
     /** A right password clears the account's count (not the address's: one good account must not unlock guessing at others). */
     public void signInSucceeded(String username) {
-        pool.preparedQuery(FORGET).execute(Tuple.of(accountKey(username))).await().atMost(DB_TIMEOUT);
+        pool.preparedQuery(FORGET)
+                .execute(Tuple.of(accountKey(username)))
+                .await()
+                .atMost(DB_TIMEOUT);
     }
 
     public void checkSignUp(String address) {
@@ -76,8 +77,11 @@ public class AuthThrottle {
     }
 
     private void refuseIfBlocked(List<String> keys, String why) {
-        RowIterator<Row> rows = pool.preparedQuery(BLOCKED).execute(Tuple.of(keys.toArray(String[]::new)))
-                .await().atMost(DB_TIMEOUT).iterator();
+        RowIterator<Row> rows = pool.preparedQuery(BLOCKED)
+                .execute(Tuple.of(keys.toArray(String[]::new)))
+                .await()
+                .atMost(DB_TIMEOUT)
+                .iterator();
         Integer seconds = rows.hasNext() ? rows.next().getInteger("seconds") : null;
         if (seconds != null) {
             int wait = Math.max(1, seconds);
@@ -86,8 +90,10 @@ public class AuthThrottle {
     }
 
     private void count(String key, Allowance allowance) {
-        pool.preparedQuery(COUNT).execute(Tuple.of(key, allowance.free(), allowance.window().toSeconds(), maxBlock.toSeconds()))
-                .await().atMost(DB_TIMEOUT);
+        pool.preparedQuery(COUNT)
+                .execute(Tuple.of(key, allowance.free(), allowance.window().toSeconds(), maxBlock.toSeconds()))
+                .await()
+                .atMost(DB_TIMEOUT);
     }
 
     private static String accountKey(String username) {

@@ -3,8 +3,6 @@ package io.distill.api.auth;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The first admin of a local-issuer installation, made by the operator's configuration
@@ -38,7 +37,9 @@ public class BootstrapAdmin {
         new SecureRandom().nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         if (!users.registerAdmin(username, password)) {
-            LOG.warnf("bootstrap admin '%s' not created: an ordinary account has that name (grant the role with ./distill admin)", username);
+            LOG.warnf(
+                    "bootstrap admin '%s' not created: an ordinary account has that name (grant the role with ./distill admin)",
+                    username);
             return;
         }
         Path file = keyDir.resolve(PASSWORD_FILE);
@@ -50,6 +51,8 @@ public class BootstrapAdmin {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the bootstrap admin's password to " + file, e);
         }
-        LOG.infof("bootstrap admin '%s' created; its generated password is in %s (read it once, then delete the file)", username, file);
+        LOG.infof(
+                "bootstrap admin '%s' created; its generated password is in %s (read it once, then delete the file)",
+                username, file);
     }
 }

@@ -8,10 +8,11 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code quarkus.http.proxy.trusted-proxies}, or every caller can choose its own address).
  */
 final class ClientAddress {
-    private ClientAddress() {
-    }
+    private ClientAddress() {}
 
     static String of(HttpServerRequest request) {
-        return request == null || request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return request == null || request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
     }
 }

@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,8 +32,7 @@ public class LocalUsers {
     private static final String DUMMY_HASH = PREHASHED + BcryptUtil.bcryptHash(prehash("not-a-real-password"));
 
     /** An account that signed in: its name and roles. */
-    public record Account(String username, Set<String> roles) {
-    }
+    public record Account(String username, Set<String> roles) {}
 
     private final Pool pool;
 
@@ -53,26 +51,39 @@ public class LocalUsers {
     }
 
     public boolean anyAdmin() {
-        return pool.preparedQuery("select 1 from local_users where 'admin' = any(roles) limit 1").execute()
-                .await().atMost(DB_TIMEOUT).rowCount() > 0;
+        return pool.preparedQuery("select 1 from local_users where 'admin' = any(roles) limit 1")
+                        .execute()
+                        .await()
+                        .atMost(DB_TIMEOUT)
+                        .rowCount()
+                > 0;
     }
 
     /** The account if the password is right; empty otherwise (the same work either way). */
     public Optional<Account> verify(String username, String password) {
-        RowIterator<Row> rows = pool.preparedQuery("select username, password_hash, roles from local_users where username = $1")
-                .execute(Tuple.of(username)).await().atMost(DB_TIMEOUT).iterator();
+        RowIterator<Row> rows = pool.preparedQuery(
+                        "select username, password_hash, roles from local_users where username = $1")
+                .execute(Tuple.of(username))
+                .await()
+                .atMost(DB_TIMEOUT)
+                .iterator();
         Row row = rows.hasNext() ? rows.next() : null;
         boolean matches = matches(password, row == null ? DUMMY_HASH : row.getString("password_hash"));
         if (row == null || !matches) {
             return Optional.empty();
         }
-        return Optional.of(new Account(row.getString("username"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles")))));
+        return Optional.of(
+                new Account(row.getString("username"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles")))));
     }
 
     private boolean insert(String username, String password, String[] roles) {
-        return pool.preparedQuery("insert into local_users (username, password_hash, roles) values ($1, $2, $3) on conflict do nothing")
-                .execute(Tuple.of(username, PREHASHED + BcryptUtil.bcryptHash(prehash(password)), roles))
-                .await().atMost(DB_TIMEOUT).rowCount() == 1;
+        return pool.preparedQuery(
+                                "insert into local_users (username, password_hash, roles) values ($1, $2, $3) on conflict do nothing")
+                        .execute(Tuple.of(username, PREHASHED + BcryptUtil.bcryptHash(prehash(password)), roles))
+                        .await()
+                        .atMost(DB_TIMEOUT)
+                        .rowCount()
+                == 1;
     }
 
     private static boolean matches(String password, String hash) {

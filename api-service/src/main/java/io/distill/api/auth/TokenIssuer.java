@@ -2,11 +2,10 @@ package io.distill.api.auth;
 
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signs the local issuer's tokens: access tokens for the REST API (audience {@value #API_AUDIENCE})
@@ -23,16 +22,15 @@ public class TokenIssuer {
     private final Duration accessLifetime;
     private final Duration ticketLifetime;
 
-    public TokenIssuer(SigningKeys keys,
-                       @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer, AuthSettings settings) {
+    public TokenIssuer(
+            SigningKeys keys, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer, AuthSettings settings) {
         this.keys = keys;
         this.issuer = issuer;
         this.accessLifetime = settings.tokenLifetime();
         this.ticketLifetime = settings.wsTicketLifetime();
     }
 
-    public record IssuedToken(String token, long expiresIn) {
-    }
+    public record IssuedToken(String token, long expiresIn) {}
 
     public IssuedToken accessToken(String user, Set<String> roles) {
         return sign(user, roles, API_AUDIENCE, accessLifetime);
@@ -43,9 +41,16 @@ public class TokenIssuer {
     }
 
     private IssuedToken sign(String user, Set<String> roles, String audience, Duration lifetime) {
-        String token = Jwt.issuer(issuer).subject(user).upn(user).groups(roles).audience(audience)
+        String token = Jwt.issuer(issuer)
+                .subject(user)
+                .upn(user)
+                .groups(roles)
+                .audience(audience)
                 .claim("jti", UUID.randomUUID().toString())
-                .expiresIn(lifetime).jws().keyId("distill-local").sign(keys.privateKey());
+                .expiresIn(lifetime)
+                .jws()
+                .keyId("distill-local")
+                .sign(keys.privateKey());
         return new IssuedToken(token, lifetime.toSeconds());
     }
 }

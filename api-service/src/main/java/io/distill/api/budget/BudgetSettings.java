@@ -1,7 +1,6 @@
 package io.distill.api.budget;
 
 import io.smallrye.config.ConfigMapping;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 

@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,8 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class DailyBudget {
-    private record Verdict(BigDecimal spent, long validUntil) {
-    }
+    private record Verdict(BigDecimal spent, long validUntil) {}
 
     private final Tenants tenants;
     private final BigDecimal budgetUsd;
@@ -45,23 +43,32 @@ public class DailyBudget {
         if (cached != null && System.nanoTime() < cached.validUntil()) {
             return judge(cached.spent());
         }
-        return tenants.transaction(userId, conn -> conn.preparedQuery(DailyLlmSpend.SPENT_TODAY).execute(Tuple.of(userId))).chain(rows -> {
-            RowIterator<Row> found = rows.iterator();
-            BigDecimal spent = found.hasNext() ? found.next().getBigDecimal("cost_usd") : BigDecimal.ZERO;
-            if (verdicts.size() > 100_000) {
-                verdicts.clear(); // bounded memory: a verdict is only a shortcut
-            }
-            verdicts.put(userId, new Verdict(spent, System.nanoTime() + ttlNanos));
-            return judge(spent);
-        });
+        return tenants.transaction(
+                        userId,
+                        conn -> conn.preparedQuery(DailyLlmSpend.SPENT_TODAY).execute(Tuple.of(userId)))
+                .chain(rows -> {
+                    RowIterator<Row> found = rows.iterator();
+                    BigDecimal spent = found.hasNext() ? found.next().getBigDecimal("cost_usd") : BigDecimal.ZERO;
+                    if (verdicts.size() > 100_000) {
+                        verdicts.clear(); // bounded memory: a verdict is only a shortcut
+                    }
+                    verdicts.put(userId, new Verdict(spent, System.nanoTime() + ttlNanos));
+                    return judge(spent);
+                });
     }
 
     private Uni<Void> judge(BigDecimal spent) {
         if (DailyLlmSpend.exhausted(spent, budgetUsd)) {
             ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-            long untilMidnight = Duration.between(now, LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)).toSeconds();
-            return Uni.createFrom().failure(new RateLimitedException("budget_exhausted", "the daily LLM budget of $" + budgetUsd
-                    + " is spent ($" + spent + " today); new jobs are accepted again at 00:00 UTC", (int) Math.max(1, untilMidnight)));
+            long untilMidnight = Duration.between(
+                            now, LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC))
+                    .toSeconds();
+            return Uni.createFrom()
+                    .failure(new RateLimitedException(
+                            "budget_exhausted",
+                            "the daily LLM budget of $" + budgetUsd + " is spent ($" + spent
+                                    + " today); new jobs are accepted again at 00:00 UTC",
+                            (int) Math.max(1, untilMidnight)));
         }
         return Uni.createFrom().voidItem();
     }

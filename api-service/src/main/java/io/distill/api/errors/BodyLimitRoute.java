@@ -28,8 +28,9 @@ public class BodyLimitRoute {
     private final long maxJsonBytes;
     private final long maxUploadBytes;
 
-    public BodyLimitRoute(@ConfigProperty(name = "distill.json.max-body-size") MemorySize json,
-                          @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize upload) {
+    public BodyLimitRoute(
+            @ConfigProperty(name = "distill.json.max-body-size") MemorySize json,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize upload) {
         this.maxJsonBytes = json.asLongValue();
         this.maxUploadBytes = upload.asLongValue();
     }
@@ -37,34 +38,40 @@ public class BodyLimitRoute {
     void install(@Observes Router router) {
         // false: a small body is held in memory, never written to a file
         BodyHandler limited = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
-        router.route().order(-3).handler(ctx -> {
-            if (ctx.request().method() == HttpMethod.POST && UPLOAD_PATH.equals(ctx.normalizedPath())) {
-                String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-                if (declared != null && declaredLength(declared) > maxUploadBytes) {
-                    tooLarge(ctx, "uploads are limited to " + maxUploadBytes + " bytes");
-                    return;
-                }
-                ctx.next();
-                return;
-            }
-            if (ctx.request().isEnded() || "0".equals(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH))) {
-                // nothing to read (an empty body): the body handler would wait for an end that already came
-                ctx.next();
-                return;
-            }
-            limited.handle(ctx);
-        }).failureHandler(ctx -> {
-            if (ctx.response().ended()) {
-                return; // the client went away while sending: nothing to answer, nothing to log
-            }
-            if (ctx.statusCode() == 413) {
-                tooLarge(ctx, "request bodies are limited to " + maxJsonBytes + " bytes; send documents to " + UPLOAD_PATH);
-            } else if (ctx.statusCode() == 400) {
-                send(ctx, 400, "bad_request", "the request body could not be read");
-            } else {
-                ctx.next();
-            }
-        });
+        router.route()
+                .order(-3)
+                .handler(ctx -> {
+                    if (ctx.request().method() == HttpMethod.POST && UPLOAD_PATH.equals(ctx.normalizedPath())) {
+                        String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                        if (declared != null && declaredLength(declared) > maxUploadBytes) {
+                            tooLarge(ctx, "uploads are limited to " + maxUploadBytes + " bytes");
+                            return;
+                        }
+                        ctx.next();
+                        return;
+                    }
+                    if (ctx.request().isEnded() || "0".equals(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH))) {
+                        // nothing to read (an empty body): the body handler would wait for an end that already came
+                        ctx.next();
+                        return;
+                    }
+                    limited.handle(ctx);
+                })
+                .failureHandler(ctx -> {
+                    if (ctx.response().ended()) {
+                        return; // the client went away while sending: nothing to answer, nothing to log
+                    }
+                    if (ctx.statusCode() == 413) {
+                        tooLarge(
+                                ctx,
+                                "request bodies are limited to " + maxJsonBytes + " bytes; send documents to "
+                                        + UPLOAD_PATH);
+                    } else if (ctx.statusCode() == 400) {
+                        send(ctx, 400, "bad_request", "the request body could not be read");
+                    } else {
+                        ctx.next();
+                    }
+                });
     }
 
     private static long declaredLength(String value) {
@@ -86,15 +93,19 @@ public class BodyLimitRoute {
             return;
         }
         long timer = ctx.vertx().setTimer(DRAIN_MILLIS, t -> connection.close());
-        request.handler(ignored -> { }).endHandler(v -> {
-            ctx.vertx().cancelTimer(timer);
-            connection.close();
-        }).resume();
+        request.handler(ignored -> {})
+                .endHandler(v -> {
+                    ctx.vertx().cancelTimer(timer);
+                    connection.close();
+                })
+                .resume();
     }
 
     /** An {@link ApiError} written on a Vert.x route, outside the REST layer. */
     private static void send(RoutingContext ctx, int status, String code, String reason) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(Json.write(new ApiError(code, reason)));
     }
 }

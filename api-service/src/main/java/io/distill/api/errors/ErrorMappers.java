@@ -11,9 +11,8 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns bad input into a 4xx with a reason, never a bare status or a stack trace. */
 public class ErrorMappers {
@@ -42,7 +41,8 @@ public class ErrorMappers {
 
     /** A multipart body whose structure is broken (a raw line break in a header, a missing boundary). */
     @ServerExceptionMapper
-    public Response malformedMultipart(org.jboss.resteasy.reactive.server.core.multipart.MultipartParser.MalformedMessageException e) {
+    public Response malformedMultipart(
+            org.jboss.resteasy.reactive.server.core.multipart.MultipartParser.MalformedMessageException e) {
         return error(Response.Status.BAD_REQUEST, "bad_request", "the multipart body is malformed");
     }
 
@@ -88,9 +88,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response rateLimited(RateLimitedException e) {
-        return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
+        return Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", e.retryAfterSeconds())
-                .entity(new ApiError(e.code(), e.getMessage())).build();
+                .entity(new ApiError(e.code(), e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -115,7 +117,10 @@ public class ErrorMappers {
     public Response database(io.vertx.pgclient.PgException e) {
         String state = e.getSqlState() == null ? "" : e.getSqlState();
         if (state.startsWith("22") || state.startsWith("54")) {
-            return error(Response.Status.BAD_REQUEST, "invalid_input", "the database refused a value: " + e.getErrorMessage());
+            return error(
+                    Response.Status.BAD_REQUEST,
+                    "invalid_input",
+                    "the database refused a value: " + e.getErrorMessage());
         }
         return unavailable("database", e);
     }
@@ -130,19 +135,25 @@ public class ErrorMappers {
     public Response unexpected(RuntimeException e) {
         String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
         LOG.errorf(e, "unexpected failure (reference %s)", reference);
-        return error(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "unexpected failure; reference " + reference);
+        return error(
+                Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "unexpected failure; reference " + reference);
     }
 
     private static Response unavailable(String what, Exception e) {
         LOG.warnf("%s unavailable: %s", what, e.toString());
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).header("Retry-After", 5)
-                .entity(new ApiError("unavailable", "the " + what + " is not available right now; try again shortly")).build();
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", 5)
+                .entity(new ApiError("unavailable", "the " + what + " is not available right now; try again shortly"))
+                .build();
     }
 
     private static Response challenge(String reason) {
-        return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON)
+        return Response.status(Response.Status.UNAUTHORIZED)
+                .type(MediaType.APPLICATION_JSON)
                 .header("WWW-Authenticate", "Bearer realm=\"distill\"")
-                .entity(new ApiError("unauthorized", reason)).build();
+                .entity(new ApiError("unauthorized", reason))
+                .build();
     }
 
     private static String describe(ConstraintViolation<?> v) {
@@ -153,6 +164,9 @@ public class ErrorMappers {
     }
 
     static Response error(Response.StatusType status, String code, String reason) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(code, reason)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(code, reason))
+                .build();
     }
 }

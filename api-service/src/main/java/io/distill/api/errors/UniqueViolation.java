@@ -4,8 +4,7 @@ package io.distill.api.errors;
 public final class UniqueViolation {
     private static final String SQLSTATE = "23505";
 
-    private UniqueViolation() {
-    }
+    private UniqueViolation() {}
 
     public static boolean in(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

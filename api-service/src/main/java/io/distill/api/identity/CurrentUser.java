@@ -3,9 +3,8 @@ package io.distill.api.identity;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.NotAuthorizedException;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Who is calling, from the verified bearer token: its subject is the user id every query is
@@ -20,7 +19,9 @@ public class CurrentUser {
     }
 
     public String id() {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token) || token.getSubject() == null) {
+        if (identity.isAnonymous()
+                || !(identity.getPrincipal() instanceof JsonWebToken token)
+                || token.getSubject() == null) {
             throw new NotAuthorizedException("a bearer token is required", "Bearer");
         }
         return token.getSubject();

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -32,18 +31,30 @@ public class JobCommands {
     }
 
     public Uni<JobStatus> cancel(String userId, UUID jobId) {
-        return command(userId, jobId, (conn, id) -> JobTransitions.cancel(conn, userId, id), "only pending or processing jobs can be cancelled");
+        return command(
+                userId,
+                jobId,
+                (conn, id) -> JobTransitions.cancel(conn, userId, id),
+                "only pending or processing jobs can be cancelled");
     }
 
     public Uni<JobStatus> retry(String userId, UUID jobId) {
-        return command(userId, jobId, (conn, id) -> JobTransitions.retry(conn, userId, id), "only failed jobs can be retried");
+        return command(
+                userId, jobId, (conn, id) -> JobTransitions.retry(conn, userId, id), "only failed jobs can be retried");
     }
 
-    private Uni<JobStatus> command(String userId, UUID jobId, BiFunction<SqlConnection, UUID, Uni<List<ProgressEvent>>> transition,
-                                   String rule) {
-        return tenants.transaction(userId, conn -> transition.apply(conn, jobId).chain(events -> events.isEmpty()
-                        ? refuse(conn, userId, jobId, rule)
-                        : Uni.createFrom().item(events.get(0).status())))
+    private Uni<JobStatus> command(
+            String userId,
+            UUID jobId,
+            BiFunction<SqlConnection, UUID, Uni<List<ProgressEvent>>> transition,
+            String rule) {
+        return tenants.transaction(
+                        userId,
+                        conn -> transition
+                                .apply(conn, jobId)
+                                .chain(events -> events.isEmpty()
+                                        ? refuse(conn, userId, jobId, rule)
+                                        : Uni.createFrom().item(events.get(0).status())))
                 .invoke(relay::wake);
     }
 

@@ -7,6 +7,5 @@ public final class JobOptionsDoc {
             + "attachments (false: e-mail attachments listed, not read), maxChars (keep the first N characters of the text), "
             + "model (one of the project's model.name and model.allowed)";
 
-    private JobOptionsDoc() {
-    }
+    private JobOptionsDoc() {}
 }

@@ -2,8 +2,8 @@ package io.distill.api.jobs;
 
 import io.distill.api.identity.CurrentUser;
 import io.distill.api.ratelimit.SubmissionRateLimit;
-import io.quarkus.security.Authenticated;
 import io.distill.model.JobStatus;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.net.URI;
 import java.util.Arrays;
 import java.util.UUID;
@@ -53,18 +52,27 @@ public class JobResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request,
-                                @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255
-                || io.distill.model.input.UntrustedInput.problemWith(idempotencyKey) != null)) {
+    public Uni<Response> submit(
+            @NotNull(message = "a JSON body is required") @Valid SubmitMessageRequest request,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        if (idempotencyKey != null
+                && (idempotencyKey.isBlank()
+                        || idempotencyKey.length() > 255
+                        || io.distill.model.input.UntrustedInput.problemWith(idempotencyKey) != null)) {
             throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 characters of text");
         }
         String userId = user.id();
-        return rateLimit.hit(userId).chain(() -> jobs.submitMessage(userId, request, idempotencyKey)).map(submission -> {
-            URI location = URI.create("/api/jobs/" + submission.id());
-            return Response.accepted(new SubmittedJob(submission.id(), submission.status(), location.toString())).location(location)
-                    .header("Idempotent-Replayed", submission.replayed() ? "true" : null).build();
-        });
+        return rateLimit
+                .hit(userId)
+                .chain(() -> jobs.submitMessage(userId, request, idempotencyKey))
+                .map(submission -> {
+                    URI location = URI.create("/api/jobs/" + submission.id());
+                    return Response.accepted(
+                                    new SubmittedJob(submission.id(), submission.status(), location.toString()))
+                            .location(location)
+                            .header("Idempotent-Replayed", submission.replayed() ? "true" : null)
+                            .build();
+                });
     }
 
     /** Cancels a pending or running job; a running one stops at its next stage boundary. 409 once it has ended. */
@@ -81,8 +89,9 @@ public class JobResource {
     @Path("/{id}/retry")
     public Uni<Response> retry(@PathParam("id") String id) {
         UUID jobId = parseId(id);
-        return commands.retry(user.id(), jobId).map(status -> Response.accepted(
-                new SubmittedJob(jobId, status.dbValue(), "/api/jobs/" + jobId)).build());
+        return commands.retry(user.id(), jobId)
+                .map(status -> Response.accepted(new SubmittedJob(jobId, status.dbValue(), "/api/jobs/" + jobId))
+                        .build());
     }
 
     @GET
@@ -98,9 +107,10 @@ public class JobResource {
     }
 
     @GET
-    public Uni<JobPage> list(@QueryParam("status") String status,
-                             @QueryParam("limit") @DefaultValue("20") int limit,
-                             @QueryParam("cursor") String cursor) {
+    public Uni<JobPage> list(
+            @QueryParam("status") String status,
+            @QueryParam("limit") @DefaultValue("20") int limit,
+            @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new BadRequestException("limit must be between 1 and " + MAX_PAGE);
         }
@@ -122,8 +132,10 @@ public class JobResource {
         try {
             return JobStatus.fromDb(status);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("status must be one of " + Arrays.toString(
-                    Arrays.stream(JobStatus.values()).map(JobStatus::dbValue).toArray()));
+            throw new BadRequestException("status must be one of "
+                    + Arrays.toString(Arrays.stream(JobStatus.values())
+                            .map(JobStatus::dbValue)
+                            .toArray()));
         }
     }
 }

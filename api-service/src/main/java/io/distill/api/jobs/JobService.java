@@ -18,14 +18,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Creates and reads jobs. A submission is one transaction: the job row (bound to its project's
@@ -35,7 +34,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class JobService {
-    private static final String BY_KEY = "select id, status, request_hash from extraction_jobs where user_id = $1 and idempotency_key = $2";
+    private static final String BY_KEY =
+            "select id, status, request_hash from extraction_jobs where user_id = $1 and idempotency_key = $2";
     private static final String ONE = "select * from extraction_jobs where id = $1 and user_id = $2";
 
     private final OutboxRelay relay;
@@ -44,8 +44,12 @@ public class JobService {
     private final DailyBudget budget;
     private final int defaultMaxRetries;
 
-    public JobService(OutboxRelay relay, Tenants tenants, ProjectService projects, DailyBudget budget,
-                      @ConfigProperty(name = "distill.jobs.default-max-retries") int defaultMaxRetries) {
+    public JobService(
+            OutboxRelay relay,
+            Tenants tenants,
+            ProjectService projects,
+            DailyBudget budget,
+            @ConfigProperty(name = "distill.jobs.default-max-retries") int defaultMaxRetries) {
         this.relay = relay;
         this.tenants = tenants;
         this.projects = projects;
@@ -54,27 +58,36 @@ public class JobService {
     }
 
     /** A stored upload: the original name (data only), where it is stored, its size and format. */
-    public record Upload(String filename, String fileUrl, long size, String format) {
-    }
+    public record Upload(String filename, String fileUrl, long size, String format) {}
 
     /** What a new job is made of, whichever way it came in. */
-    private record NewJob(UUID id, String userId, String sourceKind, Upload upload, String format, String text,
-                          Map<String, Object> metadata, Map<String, Object> options, int maxRetries, Instant createdAt,
-                          String idempotencyKey, String requestHash, String project) {
-    }
+    private record NewJob(
+            UUID id,
+            String userId,
+            String sourceKind,
+            Upload upload,
+            String format,
+            String text,
+            Map<String, Object> metadata,
+            Map<String, Object> options,
+            int maxRetries,
+            Instant createdAt,
+            String idempotencyKey,
+            String requestHash,
+            String project) {}
 
     /** The job a submission created, or the earlier one it repeated (same Idempotency-Key, same body). */
-    public record Submission(UUID id, String status, boolean replayed) {
-    }
+    public record Submission(UUID id, String status, boolean replayed) {}
 
     /** Refuses work while the user's daily LLM budget is spent (429), before anything is stored. */
     public Uni<Void> admit(String userId) {
         return budget.check(userId);
     }
 
-    public Uni<Submission> submitUpload(String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options,
-                                        String project) {
-        return create(newJob(userId, "upload", upload, upload.format(), null, metadata, options, null, null, null, project));
+    public Uni<Submission> submitUpload(
+            String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options, String project) {
+        return create(
+                newJob(userId, "upload", upload, upload.format(), null, metadata, options, null, null, null, project));
     }
 
     /**
@@ -84,23 +97,55 @@ public class JobService {
      */
     public Uni<Submission> submitMessage(String userId, SubmitMessageRequest request, String idempotencyKey) {
         String hash = Json.canonicalHash(request);
-        return create(newJob(userId, "message", null, "text", request.text(), request.metadata(), request.options(),
-                request.maxRetries(), idempotencyKey, hash, request.project()));
+        return create(newJob(
+                userId,
+                "message",
+                null,
+                "text",
+                request.text(),
+                request.metadata(),
+                request.options(),
+                request.maxRetries(),
+                idempotencyKey,
+                hash,
+                request.project()));
     }
 
-    private NewJob newJob(String userId, String sourceKind, Upload upload, String format, String text, Map<String, Object> metadata,
-                          Map<String, Object> options, Integer maxRetries, String idempotencyKey, String hash, String project) {
+    private NewJob newJob(
+            String userId,
+            String sourceKind,
+            Upload upload,
+            String format,
+            String text,
+            Map<String, Object> metadata,
+            Map<String, Object> options,
+            Integer maxRetries,
+            String idempotencyKey,
+            String hash,
+            String project) {
         // PostgreSQL keeps microseconds; the cursor must round-trip exactly
-        return new NewJob(UUID.randomUUID(), userId, sourceKind, upload, format, text, metadata == null ? Map.of() : metadata,
-                JobOptions.parse(options).toMap(), maxRetries == null ? defaultMaxRetries : maxRetries,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash, project);
+        return new NewJob(
+                UUID.randomUUID(),
+                userId,
+                sourceKind,
+                upload,
+                format,
+                text,
+                metadata == null ? Map.of() : metadata,
+                JobOptions.parse(options).toMap(),
+                maxRetries == null ? defaultMaxRetries : maxRetries,
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                idempotencyKey,
+                hash,
+                project);
     }
 
     private Uni<Submission> create(NewJob job) {
         return budget.check(job.userId())
-                .chain(() -> tenants.transaction(job.userId(), conn -> projectOf(conn, job)
-                        .chain(projectId -> insert(conn, job, projectId))))
-                .onFailure(UniqueViolation::in).recoverWithUni(() -> replayed(job))
+                .chain(() -> tenants.transaction(
+                        job.userId(), conn -> projectOf(conn, job).chain(projectId -> insert(conn, job, projectId))))
+                .onFailure(UniqueViolation::in)
+                .recoverWithUni(() -> replayed(job))
                 .invoke(submission -> {
                     if (!submission.replayed()) {
                         relay.wake();
@@ -114,15 +159,28 @@ public class JobService {
     }
 
     private Uni<Submission> insert(SqlConnection conn, NewJob job, UUID projectId) {
-        JobTransitions.NewJob row = new JobTransitions.NewJob(job.id(), job.userId(), job.sourceKind(),
-                job.upload() == null ? null : job.upload().filename(), job.upload() == null ? null : job.upload().fileUrl(),
-                job.upload() == null ? null : job.upload().size(), job.format(), job.text(), new JsonObject(job.metadata()),
-                new JsonObject(job.options()), job.maxRetries(), job.createdAt(), job.idempotencyKey(), job.requestHash(), projectId);
+        JobTransitions.NewJob row = new JobTransitions.NewJob(
+                job.id(),
+                job.userId(),
+                job.sourceKind(),
+                job.upload() == null ? null : job.upload().filename(),
+                job.upload() == null ? null : job.upload().fileUrl(),
+                job.upload() == null ? null : job.upload().size(),
+                job.format(),
+                job.text(),
+                new JsonObject(job.metadata()),
+                new JsonObject(job.options()),
+                job.maxRetries(),
+                job.createdAt(),
+                job.idempotencyKey(),
+                job.requestHash(),
+                projectId);
         return JobTransitions.submit(conn, row).chain(inserted -> {
             if (inserted) {
                 return Uni.createFrom().item(new Submission(job.id(), JobStatus.PENDING.dbValue(), false));
             }
-            return job.idempotencyKey() == null ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
+            return job.idempotencyKey() == null
+                    ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
                     : replayedIn(conn, job);
         });
     }
@@ -133,24 +191,29 @@ public class JobService {
     }
 
     private Uni<Submission> replayedIn(SqlConnection conn, NewJob job) {
-        return conn.preparedQuery(BY_KEY).execute(Tuple.of(job.userId(), job.idempotencyKey())).map(rows -> {
-            RowIterator<Row> found = rows.iterator();
-            if (!found.hasNext()) {
-                // the key is free but the project is not the user's
-                throw new jakarta.ws.rs.NotFoundException("no project " + job.project());
-            }
-            Row earlier = found.next();
-            if (!job.requestHash().equals(earlier.getString("request_hash"))) {
-                throw new ClientErrorException("Idempotency-Key was already used with a different request body", Response.Status.CONFLICT);
-            }
-            return new Submission(earlier.getUUID("id"), earlier.getString("status"), true);
-        });
+        return conn.preparedQuery(BY_KEY)
+                .execute(Tuple.of(job.userId(), job.idempotencyKey()))
+                .map(rows -> {
+                    RowIterator<Row> found = rows.iterator();
+                    if (!found.hasNext()) {
+                        // the key is free but the project is not the user's
+                        throw new jakarta.ws.rs.NotFoundException("no project " + job.project());
+                    }
+                    Row earlier = found.next();
+                    if (!job.requestHash().equals(earlier.getString("request_hash"))) {
+                        throw new ClientErrorException(
+                                "Idempotency-Key was already used with a different request body",
+                                Response.Status.CONFLICT);
+                    }
+                    return new Submission(earlier.getUUID("id"), earlier.getString("status"), true);
+                });
     }
 
     /** The job if it exists and belongs to the user; null otherwise (callers answer 404 either way). */
     public Uni<JobView> find(String userId, UUID id) {
-        return tenants.transaction(userId, conn -> conn.preparedQuery(ONE)
-                .execute(Tuple.of(id, userId))).map(rows -> rows.iterator().hasNext() ? JobView.of(rows.iterator().next()) : null);
+        return tenants.transaction(userId, conn -> conn.preparedQuery(ONE).execute(Tuple.of(id, userId)))
+                .map(rows ->
+                        rows.iterator().hasNext() ? JobView.of(rows.iterator().next()) : null);
     }
 
     /** Newest first, keyset-paginated on (created_at, id); summary columns only. */
@@ -160,9 +223,12 @@ public class JobService {
             + " order by created_at desc, id desc limit $5";
 
     public Uni<JobPage> list(String userId, JobStatus status, int limit, PageCursor after) {
-        Tuple params = Tuple.tuple().addValue(userId).addValue(status == null ? null : status.dbValue())
+        Tuple params = Tuple.tuple()
+                .addValue(userId)
+                .addValue(status == null ? null : status.dbValue())
                 .addValue(after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC))
-                .addValue(after == null ? null : after.id()).addValue(limit + 1);
+                .addValue(after == null ? null : after.id())
+                .addValue(limit + 1);
         return tenants.transaction(userId, conn -> conn.preparedQuery(LIST).execute(params))
                 .map(rows -> page(rows.stream().map(JobSummary::of).toList(), limit));
     }

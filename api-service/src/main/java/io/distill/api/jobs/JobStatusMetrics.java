@@ -7,7 +7,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,21 +21,30 @@ public class JobStatusMetrics {
     private final Pool pool;
     private final Map<JobStatus, AtomicLong> counts = new EnumMap<>(JobStatus.class);
 
-    public JobStatusMetrics(@io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool, MeterRegistry registry) {
+    public JobStatusMetrics(
+            @io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool, MeterRegistry registry) {
         this.pool = pool;
         for (JobStatus status : JobStatus.values()) {
             AtomicLong count = new AtomicLong();
             counts.put(status, count);
-            Gauge.builder("distill.jobs", count, AtomicLong::get).tag("status", status.dbValue())
-                    .description("jobs by status").register(registry);
+            Gauge.builder("distill.jobs", count, AtomicLong::get)
+                    .tag("status", status.dbValue())
+                    .description("jobs by status")
+                    .register(registry);
         }
     }
 
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return pool.query(COUNT).execute().invoke(rows -> {
-            counts.values().forEach(c -> c.set(0));
-            rows.forEach(r -> counts.get(JobStatus.fromDb(r.getString("status"))).set(r.getLong("n")));
-        }).replaceWithVoid().onFailure().recoverWithNull();
+        return pool.query(COUNT)
+                .execute()
+                .invoke(rows -> {
+                    counts.values().forEach(c -> c.set(0));
+                    rows.forEach(r ->
+                            counts.get(JobStatus.fromDb(r.getString("status"))).set(r.getLong("n")));
+                })
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
     }
 }

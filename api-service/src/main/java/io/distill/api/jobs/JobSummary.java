@@ -1,9 +1,7 @@
 package io.distill.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.vertx.mutiny.sqlclient.Row;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -29,16 +27,30 @@ public record JobSummary(
         Instant completedAt,
         Instant updatedAt) {
 
-    static final String COLUMNS = "id, status, progress, current_stage, event_seq, source_kind, filename, format, project_id, "
-            + "project_version, error_code, error_message, retry_count, created_at, completed_at, updated_at";
+    static final String COLUMNS =
+            "id, status, progress, current_stage, event_seq, source_kind, filename, format, project_id, "
+                    + "project_version, error_code, error_message, retry_count, created_at, completed_at, updated_at";
 
     static JobSummary of(Row row) {
         String errorCode = row.getString("error_code");
-        JobView.JobError error = errorCode == null ? null : new JobView.JobError(errorCode, row.getString("error_message"));
-        return new JobSummary(row.getUUID("id"), row.getString("status"), row.getInteger("progress"), row.getString("current_stage"),
-                row.getLong("event_seq"), row.getString("source_kind"), row.getString("filename"), row.getString("format"),
-                row.getUUID("project_id"), row.getInteger("project_version"), error, row.getInteger("retry_count"),
-                instant(row, "created_at"), instant(row, "completed_at"), instant(row, "updated_at"));
+        JobView.JobError error =
+                errorCode == null ? null : new JobView.JobError(errorCode, row.getString("error_message"));
+        return new JobSummary(
+                row.getUUID("id"),
+                row.getString("status"),
+                row.getInteger("progress"),
+                row.getString("current_stage"),
+                row.getLong("event_seq"),
+                row.getString("source_kind"),
+                row.getString("filename"),
+                row.getString("format"),
+                row.getUUID("project_id"),
+                row.getInteger("project_version"),
+                error,
+                row.getInteger("retry_count"),
+                instant(row, "created_at"),
+                instant(row, "completed_at"),
+                instant(row, "updated_at"));
     }
 
     private static Instant instant(Row row, String column) {

@@ -2,7 +2,6 @@ package io.distill.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -35,18 +34,36 @@ public record JobView(
         Instant completedAt,
         Instant updatedAt) {
 
-    public record JobError(String code, String message) {
-    }
+    public record JobError(String code, String message) {}
 
     static JobView of(Row row) {
         String errorCode = row.getString("error_code");
         JobError error = errorCode == null ? null : new JobError(errorCode, row.getString("error_message"));
-        return new JobView(row.getUUID("id"), row.getString("status"), row.getInteger("progress"), row.getString("current_stage"),
-                row.getLong("event_seq"), row.getString("source_kind"), row.getString("filename"), row.getString("format"),
-                row.getLong("file_size"), map(row, "metadata"), map(row, "options"), row.getUUID("project_id"),
-                row.getInteger("project_version"), row.getInteger("llm_calls"), map(row, "result"), error, row.getInteger("retry_count"),
-                row.getInteger("max_retries"), instant(row, "next_retry_at"), map(row, "stage_timings"), instant(row, "created_at"),
-                instant(row, "started_at"), instant(row, "completed_at"), instant(row, "updated_at"));
+        return new JobView(
+                row.getUUID("id"),
+                row.getString("status"),
+                row.getInteger("progress"),
+                row.getString("current_stage"),
+                row.getLong("event_seq"),
+                row.getString("source_kind"),
+                row.getString("filename"),
+                row.getString("format"),
+                row.getLong("file_size"),
+                map(row, "metadata"),
+                map(row, "options"),
+                row.getUUID("project_id"),
+                row.getInteger("project_version"),
+                row.getInteger("llm_calls"),
+                map(row, "result"),
+                error,
+                row.getInteger("retry_count"),
+                row.getInteger("max_retries"),
+                instant(row, "next_retry_at"),
+                map(row, "stage_timings"),
+                instant(row, "created_at"),
+                instant(row, "started_at"),
+                instant(row, "completed_at"),
+                instant(row, "updated_at"));
     }
 
     private static Map<String, Object> map(Row row, String column) {

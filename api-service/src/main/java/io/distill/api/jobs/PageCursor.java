@@ -1,7 +1,6 @@
 package io.distill.api.jobs;
 
 import jakarta.ws.rs.BadRequestException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -21,7 +20,8 @@ record PageCursor(Instant createdAt, UUID id) {
     static PageCursor decode(String cursor) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-            return new PageCursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+            return new PageCursor(
+                    Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                     UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
             throw new BadRequestException("cursor is not one this API handed out");

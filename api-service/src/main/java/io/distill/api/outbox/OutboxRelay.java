@@ -12,16 +12,15 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Moves outbox rows to Kafka on its own rhythm: a wake (after a commit that wrote rows) starts a
@@ -47,13 +46,16 @@ public class OutboxRelay {
     private final long lingerMillis;
     /** A pass is scheduled or running: wakes meanwhile are covered by it (or by the one it chains). */
     private final AtomicBoolean busy = new AtomicBoolean();
+
     private final AtomicBoolean wanted = new AtomicBoolean();
 
-    public OutboxRelay(@ReactiveDataSource("admin") Pool pool,
-                       @Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> emitter,
-                       Vertx vertx,
-                       @ConfigProperty(name = "distill.outbox.batch-size") int batchSize,
-                       @ConfigProperty(name = "distill.outbox.linger") Duration linger) {
+    public OutboxRelay(
+            @ReactiveDataSource("admin") Pool pool,
+            @Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                    MutinyEmitter<String> emitter,
+            Vertx vertx,
+            @ConfigProperty(name = "distill.outbox.batch-size") int batchSize,
+            @ConfigProperty(name = "distill.outbox.linger") Duration linger) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
@@ -69,7 +71,9 @@ public class OutboxRelay {
         }
     }
 
-    @Scheduled(every = "${distill.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${distill.outbox.poll-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
@@ -96,7 +100,8 @@ public class OutboxRelay {
     }
 
     Uni<Integer> relayBatch() {
-        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_BATCH).execute(Tuple.of(batchSize))
+        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_BATCH)
+                .execute(Tuple.of(batchSize))
                 .chain(rows -> publishAll(rows).replaceWith(rows.rowCount())));
     }
 
@@ -106,8 +111,8 @@ public class OutboxRelay {
         }
         List<Uni<Void>> sends = new ArrayList<>(rows.rowCount());
         for (Row row : rows) {
-            Message<String> message = Message.of(row.getString("payload")).addMetadata(
-                    OutgoingKafkaRecordMetadata.<String>builder()
+            Message<String> message = Message.of(row.getString("payload"))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                             .withTopic(row.getString("topic"))
                             .withKey(row.getString("message_key"))
                             .build());

@@ -3,7 +3,6 @@ package io.distill.api.outbox;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-
 import java.util.List;
 
 /** A W3C {@code traceparent} stored with an outbox row, back as a context: how a trace crosses the outbox table. */
@@ -20,8 +19,7 @@ final class TraceParent {
         }
     };
 
-    private TraceParent() {
-    }
+    private TraceParent() {}
 
     static Context toContext(String traceparent) {
         return W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, GETTER);

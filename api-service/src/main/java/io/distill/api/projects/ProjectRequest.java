@@ -10,7 +10,10 @@ import jakarta.validation.constraints.Size;
  * (the definition then replaces the template's, and the template is recorded as its origin).
  */
 public record ProjectRequest(
-        @NotBlank(message = "is required") @Size(max = 120, message = "must be at most 120 characters") @CleanText String name,
-        @Size(max = 120, message = "must be at most 120 characters") @CleanText String template,
-        ProjectDefinition definition) {
-}
+        @NotBlank(message = "is required") @Size(max = 120, message = "must be at most 120 characters") @CleanText
+        String name,
+
+        @Size(max = 120, message = "must be at most 120 characters") @CleanText
+        String template,
+
+        ProjectDefinition definition) {}

@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,9 @@ public class ProjectResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@NotNull(message = "a JSON body is required") @Valid ProjectRequest request) {
         return projects.create(user.id(), request)
-                .map(view -> Response.created(URI.create("/api/projects/" + view.id())).entity(view).build());
+                .map(view -> Response.created(URI.create("/api/projects/" + view.id()))
+                        .entity(view)
+                        .build());
     }
 
     @GET
@@ -76,14 +77,16 @@ public class ProjectResource {
     @PUT
     @Path("/projects/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ProjectView> update(@PathParam("id") String id, @NotNull(message = "a JSON body is required") ProjectDefinition definition) {
+    public Uni<ProjectView> update(
+            @PathParam("id") String id, @NotNull(message = "a JSON body is required") ProjectDefinition definition) {
         return projects.update(user.id(), parseId(id), definition);
     }
 
     @DELETE
     @Path("/projects/{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return projects.delete(user.id(), parseId(id)).replaceWith(Response.noContent().build());
+        return projects.delete(user.id(), parseId(id))
+                .replaceWith(Response.noContent().build());
     }
 
     private static UUID parseId(String id) {

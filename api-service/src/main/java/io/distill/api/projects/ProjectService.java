@@ -1,25 +1,24 @@
 package io.distill.api.projects;
 
+import io.distill.api.errors.UniqueViolation;
 import io.distill.api.tenancy.Tenants;
 import io.distill.model.Json;
 import io.distill.model.input.UntrustedInput;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.distill.model.projects.ProjectDefinition;
 import io.distill.model.projects.RecordValidator;
 import io.distill.model.projects.Templates;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.distill.api.errors.UniqueViolation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -63,9 +62,13 @@ public class ProjectService {
     public Uni<ProjectView> create(String userId, ProjectRequest request) {
         ProjectDefinition definition = definitionOf(request);
         UUID id = UUID.randomUUID();
-        return compiled(definition).chain(() -> tenants.transaction(userId, conn -> insert(conn, id, userId, request.name(), request.template(), definition)
-                        .chain(() -> findIn(conn, userId, id, null))))
-                .onFailure(UniqueViolation::in).transform(e -> new ClientErrorException(
+        return compiled(definition)
+                .chain(() -> tenants.transaction(
+                        userId,
+                        conn -> insert(conn, id, userId, request.name(), request.template(), definition)
+                                .chain(() -> findIn(conn, userId, id, null))))
+                .onFailure(UniqueViolation::in)
+                .transform(e -> new ClientErrorException(
                         "a project named '" + request.name() + "' already exists", Response.Status.CONFLICT));
     }
 
@@ -73,15 +76,21 @@ public class ProjectService {
         if (definition == null) {
             throw new BadRequestException("a definition is required");
         }
-        return compiled(definition).chain(() -> tenants.transaction(userId, conn -> conn.preparedQuery(BUMP).execute(Tuple.of(id, userId)).chain(rows -> {
-            RowIterator<Row> bumped = rows.iterator();
-            if (!bumped.hasNext()) {
-                throw new NotFoundException("no project " + id);
-            }
-            int version = bumped.next().getInteger("current_version");
-            return conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(id, version, userId, json(definition)))
-                    .chain(() -> findIn(conn, userId, id, version));
-        })));
+        return compiled(definition)
+                .chain(() -> tenants.transaction(
+                        userId,
+                        conn -> conn.preparedQuery(BUMP)
+                                .execute(Tuple.of(id, userId))
+                                .chain(rows -> {
+                                    RowIterator<Row> bumped = rows.iterator();
+                                    if (!bumped.hasNext()) {
+                                        throw new NotFoundException("no project " + id);
+                                    }
+                                    int version = bumped.next().getInteger("current_version");
+                                    return conn.preparedQuery(INSERT_VERSION)
+                                            .execute(Tuple.of(id, version, userId, json(definition)))
+                                            .chain(() -> findIn(conn, userId, id, version));
+                                })));
     }
 
     /**
@@ -93,8 +102,10 @@ public class ProjectService {
         if (unclean != null) {
             throw new BadRequestException("the definition " + unclean);
         }
-        return Uni.createFrom().item(() -> RecordValidator.compile(definition))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
+        return Uni.createFrom()
+                .item(() -> RecordValidator.compile(definition))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid();
     }
 
     public Uni<ProjectView> find(String userId, UUID id, Integer version) {
@@ -102,17 +113,22 @@ public class ProjectService {
     }
 
     public Uni<List<ProjectView>> list(String userId) {
-        return tenants.transaction(userId, conn -> conn.preparedQuery(SELECT + " and v.version = p.current_version order by p.name")
-                .execute(Tuple.of(userId)).map(rows -> rows.stream().map(ProjectService::view).toList()));
+        return tenants.transaction(
+                userId,
+                conn -> conn.preparedQuery(SELECT + " and v.version = p.current_version order by p.name")
+                        .execute(Tuple.of(userId))
+                        .map(rows -> rows.stream().map(ProjectService::view).toList()));
     }
 
     public Uni<Void> delete(String userId, UUID id) {
-        return tenants.transaction(userId, conn -> conn.preparedQuery(DELETE).execute(Tuple.of(id, userId)).map(rows -> {
-            if (rows.rowCount() == 0) {
-                throw new NotFoundException("no project " + id);
-            }
-            return null;
-        }));
+        return tenants.transaction(
+                userId,
+                conn -> conn.preparedQuery(DELETE).execute(Tuple.of(id, userId)).map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new NotFoundException("no project " + id);
+                    }
+                    return null;
+                }));
     }
 
     /**
@@ -136,21 +152,26 @@ public class ProjectService {
 
     private static Uni<UUID> templateProject(SqlConnection conn, String userId, String template, boolean retry) {
         UUID fresh = UUID.randomUUID();
-        return conn.preparedQuery(FIND_OR_CREATE_FROM_TEMPLATE).execute(Tuple.of(fresh, userId, template)).chain(rows -> {
-            RowIterator<Row> found = rows.iterator();
-            if (!found.hasNext()) {
-                // created concurrently by another submission, after this statement's snapshot: look again
-                if (retry) {
-                    return templateProject(conn, userId, template, false);
-                }
-                throw new IllegalStateException("the project of template " + template + " could not be found or made");
-            }
-            Row row = found.next();
-            UUID id = row.getUUID("id");
-            return row.getBoolean("created")
-                    ? conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(id, 1, userId, json(Templates.get(template)))).replaceWith(id)
-                    : Uni.createFrom().item(id);
-        });
+        return conn.preparedQuery(FIND_OR_CREATE_FROM_TEMPLATE)
+                .execute(Tuple.of(fresh, userId, template))
+                .chain(rows -> {
+                    RowIterator<Row> found = rows.iterator();
+                    if (!found.hasNext()) {
+                        // created concurrently by another submission, after this statement's snapshot: look again
+                        if (retry) {
+                            return templateProject(conn, userId, template, false);
+                        }
+                        throw new IllegalStateException(
+                                "the project of template " + template + " could not be found or made");
+                    }
+                    Row row = found.next();
+                    UUID id = row.getUUID("id");
+                    return row.getBoolean("created")
+                            ? conn.preparedQuery(INSERT_VERSION)
+                                    .execute(Tuple.of(id, 1, userId, json(Templates.get(template))))
+                                    .replaceWith(id)
+                            : Uni.createFrom().item(id);
+                });
     }
 
     private static ProjectDefinition definitionOf(ProjectRequest request) {
@@ -166,8 +187,10 @@ public class ProjectService {
         return Templates.get(request.template());
     }
 
-    private static Uni<Void> insert(SqlConnection conn, UUID id, String userId, String name, String template, ProjectDefinition definition) {
-        return conn.preparedQuery(INSERT_PROJECT).execute(Tuple.of(id, userId, name, template))
+    private static Uni<Void> insert(
+            SqlConnection conn, UUID id, String userId, String name, String template, ProjectDefinition definition) {
+        return conn.preparedQuery(INSERT_PROJECT)
+                .execute(Tuple.of(id, userId, name, template))
                 .chain(() -> conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(id, 1, userId, json(definition))))
                 .replaceWithVoid();
     }
@@ -175,19 +198,27 @@ public class ProjectService {
     private static Uni<ProjectView> findIn(SqlConnection conn, String userId, UUID id, Integer version) {
         String versionClause = version == null ? " and v.version = p.current_version" : " and v.version = $3";
         Tuple args = version == null ? Tuple.of(userId, id) : Tuple.of(userId, id, version);
-        return conn.preparedQuery(SELECT + " and p.id = $2" + versionClause).execute(args).map(rows -> {
-            RowIterator<Row> found = rows.iterator();
-            if (!found.hasNext()) {
-                throw new NotFoundException("no project " + id + (version == null ? "" : " version " + version));
-            }
-            return view(found.next());
-        });
+        return conn.preparedQuery(SELECT + " and p.id = $2" + versionClause)
+                .execute(args)
+                .map(rows -> {
+                    RowIterator<Row> found = rows.iterator();
+                    if (!found.hasNext()) {
+                        throw new NotFoundException(
+                                "no project " + id + (version == null ? "" : " version " + version));
+                    }
+                    return view(found.next());
+                });
     }
 
     private static ProjectView view(Row r) {
-        return new ProjectView(r.getUUID("id"), r.getString("name"), r.getString("template"), r.getInteger("version"),
+        return new ProjectView(
+                r.getUUID("id"),
+                r.getString("name"),
+                r.getString("template"),
+                r.getInteger("version"),
                 Json.read(r.getJsonObject("definition").encode(), ProjectDefinition.class),
-                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+                r.getOffsetDateTime("created_at").toInstant(),
+                r.getOffsetDateTime("updated_at").toInstant());
     }
 
     private static JsonObject json(ProjectDefinition definition) {

@@ -9,7 +9,9 @@ public class RateLimitedException extends RuntimeException {
     private final int retryAfterSeconds;
 
     public RateLimitedException(int perMinute, int retryAfterSeconds) {
-        this("rate_limited", "more than " + perMinute + " submissions in a minute; retry in " + retryAfterSeconds + " s",
+        this(
+                "rate_limited",
+                "more than " + perMinute + " submissions in a minute; retry in " + retryAfterSeconds + " s",
                 retryAfterSeconds);
     }
 

@@ -6,11 +6,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Submissions per user: one token bucket per user in PostgreSQL ({@code take_rate_tokens}), refilled
@@ -36,11 +35,12 @@ public class SubmissionRateLimit {
     private final long blockTtlNanos;
     private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
 
-    public SubmissionRateLimit(@ReactiveDataSource("admin") Pool pool,
-                               @ConfigProperty(name = "distill.rate-limit.submissions-per-minute") int perMinute,
-                               @ConfigProperty(name = "distill.rate-limit.burst") int burst,
-                               @ConfigProperty(name = "distill.rate-limit.block-size") int blockSize,
-                               @ConfigProperty(name = "distill.rate-limit.block-ttl") Duration blockTtl) {
+    public SubmissionRateLimit(
+            @ReactiveDataSource("admin") Pool pool,
+            @ConfigProperty(name = "distill.rate-limit.submissions-per-minute") int perMinute,
+            @ConfigProperty(name = "distill.rate-limit.burst") int burst,
+            @ConfigProperty(name = "distill.rate-limit.block-size") int blockSize,
+            @ConfigProperty(name = "distill.rate-limit.block-ttl") Duration blockTtl) {
         this.pool = pool;
         this.perMinute = perMinute;
         this.capacity = Math.max(1, burst);
@@ -82,7 +82,8 @@ public class SubmissionRateLimit {
         }
         // the refill is shared by the submissions that waited for it: each goes on in its own request's context
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Uni<Void> waited = context == null ? refill : refill.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        Uni<Void> waited =
+                context == null ? refill : refill.emitOn(task -> context.runOnContext(ignored -> task.run()));
         return waited.chain(() -> hitAfterRefill(allowance));
     }
 
@@ -124,8 +125,10 @@ public class SubmissionRateLimit {
     }
 
     private Uni<Void> take(String userId, Allowance allowance) {
-        return pool.preparedQuery(TAKE).execute(Tuple.of(userId, capacity, perSecond, blockSize))
-                .onItemOrFailure().transform((rows, failure) -> {
+        return pool.preparedQuery(TAKE)
+                .execute(Tuple.of(userId, capacity, perSecond, blockSize))
+                .onItemOrFailure()
+                .transform((rows, failure) -> {
                     synchronized (allowance) {
                         allowance.refill = null;
                         if (failure != null) {
@@ -138,7 +141,8 @@ public class SubmissionRateLimit {
                             allowance.tokens = granted;
                             allowance.tokensExpireAt = now + blockTtlNanos;
                         } else {
-                            allowance.refusedUntil = now + Duration.ofMillis(row.getLong("wait_ms")).toNanos();
+                            allowance.refusedUntil = now
+                                    + Duration.ofMillis(row.getLong("wait_ms")).toNanos();
                         }
                         return null;
                     }

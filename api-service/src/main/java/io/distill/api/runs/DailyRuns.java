@@ -7,14 +7,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The daily schedule option: once a day (cron {@code distill.runs.daily-cron}, "off" by default),
@@ -27,6 +26,7 @@ public class DailyRuns {
     private static final Logger LOG = Logger.getLogger(DailyRuns.class);
     /** The owner of scheduled runs. */
     static final String SYSTEM = "system";
+
     private static final String CLAIM_DAY = """
             insert into processing_locks (name, owner, expires_at) values ($1, 'api', now() + interval '2 days')
             on conflict (name) do nothing returning name""";
@@ -35,7 +35,10 @@ public class DailyRuns {
     private final RunService runs;
     private final Duration minAge;
 
-    public DailyRuns(@io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool, RunService runs, @ConfigProperty(name = "distill.runs.daily-min-age") Duration minAge) {
+    public DailyRuns(
+            @io.quarkus.reactive.datasource.ReactiveDataSource("admin") Pool pool,
+            RunService runs,
+            @ConfigProperty(name = "distill.runs.daily-min-age") Duration minAge) {
         this.pool = pool;
         this.runs = runs;
         this.minAge = minAge;
@@ -43,21 +46,31 @@ public class DailyRuns {
 
     @Scheduled(cron = "${distill.runs.daily-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return runForDay(LocalDate.now(ZoneOffset.UTC)).invoke(n -> LOG.infof("daily runs started: %d", n)).replaceWithVoid();
+        return runForDay(LocalDate.now(ZoneOffset.UTC))
+                .invoke(n -> LOG.infof("daily runs started: %d", n))
+                .replaceWithVoid();
     }
 
     /** Starts the day's scheduled runs unless another replica already did; returns how many started. */
     public Uni<Integer> runForDay(LocalDate day) {
         Instant cutoff = Instant.now().minus(minAge);
-        return pool.preparedQuery(CLAIM_DAY).execute(Tuple.of("daily-runs:" + day)).chain(claimed -> {
-            if (claimed.rowCount() == 0) {
-                return Uni.createFrom().item(0);
-            }
-            return JobTransitions.usersWithStalePendingJobs(pool, cutoff)
-                    .chain(users -> Multi.createFrom().iterable(users)
-                            .onItem().transformToUniAndConcatenate(user ->
-                                    runs.start(SYSTEM, "scheduled", new RunScope(user, List.of("pending"), null, cutoff, null)))
-                            .collect().asList().map(List::size));
-        });
+        return pool.preparedQuery(CLAIM_DAY)
+                .execute(Tuple.of("daily-runs:" + day))
+                .chain(claimed -> {
+                    if (claimed.rowCount() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return JobTransitions.usersWithStalePendingJobs(pool, cutoff)
+                            .chain(users -> Multi.createFrom()
+                                    .iterable(users)
+                                    .onItem()
+                                    .transformToUniAndConcatenate(user -> runs.start(
+                                            SYSTEM,
+                                            "scheduled",
+                                            new RunScope(user, List.of("pending"), null, cutoff, null)))
+                                    .collect()
+                                    .asList()
+                                    .map(List::size));
+                });
     }
 }

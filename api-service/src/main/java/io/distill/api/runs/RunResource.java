@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -40,7 +39,9 @@ public class RunResource {
     public Uni<Response> start(@Valid RunScope scope) {
         RunScope effective = scope == null ? new RunScope(null, null, null, null, null) : scope;
         return runs.start(user.id(), "manual", effective)
-                .map(run -> Response.accepted(run).location(URI.create("/api/runs/" + run.id())).build());
+                .map(run -> Response.accepted(run)
+                        .location(URI.create("/api/runs/" + run.id()))
+                        .build());
     }
 
     @GET

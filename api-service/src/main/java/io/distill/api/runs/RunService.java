@@ -2,12 +2,12 @@ package io.distill.api.runs;
 
 import io.distill.api.outbox.OutboxRelay;
 import io.distill.model.JobStatus;
-import io.distill.model.jobs.JobTransitions;
-import io.distill.model.jobs.Outbox;
 import io.distill.model.Json;
 import io.distill.model.RunEvent;
 import io.distill.model.RunStatus;
 import io.distill.model.Topics;
+import io.distill.model.jobs.JobTransitions;
+import io.distill.model.jobs.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,8 @@ public class RunService {
     private static final String CANCEL = "update extraction_runs set status = 'canceled', finished_at = now() "
             + "where id = $1 and status = any($2) returning " + RunView.COLUMNS + ", user_id";
     private static final String ONE = "select " + RunView.COLUMNS + " from extraction_runs where id = $1";
-    private static final String RECENT = "select " + RunView.COLUMNS + " from extraction_runs order by created_at desc limit $1";
+    private static final String RECENT =
+            "select " + RunView.COLUMNS + " from extraction_runs order by created_at desc limit $1";
 
     private final Pool pool;
     private final OutboxRelay relay;
@@ -57,10 +57,14 @@ public class RunService {
     public Uni<RunView> start(String adminId, String triggerType, RunScope scope) {
         UUID runId = UUID.randomUUID();
         JsonObject meta = new JsonObject(Json.mapper().convertValue(scope, Map.class));
-        JobTransitions.RunScope jobs = new JobTransitions.RunScope(scope.userId(),
-                scope.statusesOrDefault().stream().map(JobStatus::fromDb).toList(), scope.sourceKind(), scope.createdBefore(),
+        JobTransitions.RunScope jobs = new JobTransitions.RunScope(
+                scope.userId(),
+                scope.statusesOrDefault().stream().map(JobStatus::fromDb).toList(),
+                scope.sourceKind(),
+                scope.createdBefore(),
                 scope.limitOrDefault());
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_RUN).execute(Tuple.of(runId, adminId, triggerType, meta))
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT_RUN)
+                        .execute(Tuple.of(runId, adminId, triggerType, meta))
                         .chain(() -> JobTransitions.pickForRun(conn, runId, jobs))
                         .chain(picked -> conn.preparedQuery(SET_CONSIDERED).execute(Tuple.of(runId, picked.size())))
                         .chain(rows -> announce(conn, rows.iterator().next())))
@@ -68,12 +72,13 @@ public class RunService {
     }
 
     public Uni<RunView> find(String adminId, UUID runId) {
-        return pool.withTransaction(conn -> conn.preparedQuery(ONE).execute(Tuple.of(runId))).map(rows -> {
-            if (rows.rowCount() == 0) {
-                throw new NotFoundException("no run " + runId);
-            }
-            return RunView.of(rows.iterator().next());
-        });
+        return pool.withTransaction(conn -> conn.preparedQuery(ONE).execute(Tuple.of(runId)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new NotFoundException("no run " + runId);
+                    }
+                    return RunView.of(rows.iterator().next());
+                });
     }
 
     public Uni<List<RunView>> recent(String adminId, int limit) {
@@ -84,11 +89,13 @@ public class RunService {
     /** Cancels the run and every job of it that has not ended. 409 once the run has ended. */
     public Uni<RunView> cancel(String adminId, UUID runId) {
         String[] cancellable = RunStatus.predecessorsOf(RunStatus.CANCELED).toArray(String[]::new);
-        return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(runId, cancellable))
+        return pool.withTransaction(conn -> conn.preparedQuery(CANCEL)
+                        .execute(Tuple.of(runId, cancellable))
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
                                 return find(adminId, runId).map(run -> {
-                                    throw new ClientErrorException("run is " + run.status() + "; only queued or running runs can be cancelled",
+                                    throw new ClientErrorException(
+                                            "run is " + run.status() + "; only queued or running runs can be cancelled",
                                             Response.Status.CONFLICT);
                                 });
                             }
@@ -100,8 +107,21 @@ public class RunService {
 
     private static Uni<RunView> announce(SqlConnection conn, Row row) {
         RunView run = RunView.of(row);
-        RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, run.id(), row.getString("user_id"), RunStatus.fromDb(run.status()),
-                run.considered(), run.processed(), run.extracted(), run.inserted(), run.updated(), run.pointsInserted(), Instant.now());
-        return Outbox.write(conn, List.of(new Outbox.Entry(Topics.RUN_EVENTS, run.id().toString(), event))).replaceWith(run);
+        RunEvent event = new RunEvent(
+                RunEvent.SCHEMA_VERSION,
+                run.id(),
+                row.getString("user_id"),
+                RunStatus.fromDb(run.status()),
+                run.considered(),
+                run.processed(),
+                run.extracted(),
+                run.inserted(),
+                run.updated(),
+                run.pointsInserted(),
+                Instant.now());
+        return Outbox.write(
+                        conn,
+                        List.of(new Outbox.Entry(Topics.RUN_EVENTS, run.id().toString(), event)))
+                .replaceWith(run);
     }
 }

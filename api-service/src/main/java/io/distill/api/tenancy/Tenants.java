@@ -6,9 +6,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Whose rows a transaction may see. Row-level security on the tenant tables admits a row only if
@@ -28,7 +27,8 @@ public class Tenants {
     }
 
     public <T> Uni<T> transaction(String userId, Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT).execute(Tuple.of(userId, tenancy.proof(userId)))
+        return pool.withTransaction(conn -> conn.preparedQuery(Tenancy.SET_TENANT)
+                .execute(Tuple.of(userId, tenancy.proof(userId)))
                 .chain(() -> work.apply(conn)));
     }
 }

@@ -7,7 +7,6 @@ import io.distill.model.Json;
 import io.distill.model.files.DocumentFormat;
 import io.distill.model.files.FileStorage;
 import io.distill.model.files.FormatDetector;
-import io.distill.model.files.UnsupportedFileException;
 import io.distill.model.input.UntrustedInput;
 import io.distill.model.jobs.JobOptions;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -22,19 +21,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * {@code POST /api/jobs/upload}: a document to extract from. The format is decided from the
@@ -51,8 +49,12 @@ public class UploadResource {
     private final CurrentUser user;
     private final long maxBytes;
 
-    public UploadResource(JobService jobs, FileStorage storage, SubmissionRateLimit rateLimit, CurrentUser user,
-                          @ConfigProperty(name = "distill.upload.max-size") MemorySize maxSize) {
+    public UploadResource(
+            JobService jobs,
+            FileStorage storage,
+            SubmissionRateLimit rateLimit,
+            CurrentUser user,
+            @ConfigProperty(name = "distill.upload.max-size") MemorySize maxSize) {
         this.jobs = jobs;
         this.storage = storage;
         this.rateLimit = rateLimit;
@@ -62,22 +64,42 @@ public class UploadResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @APIResponse(responseCode = "202", description = "Accepted: the job, the stored size, the detected format and the options as they apply",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmittedUpload.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted: the job, the stored size, the detected format and the options as they apply",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SubmittedUpload.class)))
     @Blocking // reads the head of the file and copies it into storage
-    public Uni<Response> upload(@RestForm("file") FileUpload file, @RestForm("options") String options,
-                                @RestForm("recordId") String recordId, @RestForm("fieldId") String fieldId,
-                                @RestForm("attachmentId") String attachmentId, @RestForm("project") String project) {
+    public Uni<Response> upload(
+            @RestForm("file") FileUpload file,
+            @RestForm("options") String options,
+            @RestForm("recordId") String recordId,
+            @RestForm("fieldId") String fieldId,
+            @RestForm("attachmentId") String attachmentId,
+            @RestForm("project") String project) {
         if (file == null) {
             throw new BadRequestException("a multipart field 'file' is required");
         }
         if (file.size() > maxBytes) {
-            throw new ClientErrorException("the file is " + file.size() + " bytes; uploads are limited to " + maxBytes,
+            throw new ClientErrorException(
+                    "the file is " + file.size() + " bytes; uploads are limited to " + maxBytes,
                     Response.Status.REQUEST_ENTITY_TOO_LARGE);
         }
-        for (Map.Entry<String, String> field : Map.of("recordId", nn(recordId), "fieldId", nn(fieldId), "attachmentId", nn(attachmentId),
-                "project", nn(project)).entrySet()) {
-            String problem = field.getValue().length() > 255 ? "must be at most 255 characters" : UntrustedInput.problemWith(field.getValue());
+        for (Map.Entry<String, String> field : Map.of(
+                        "recordId",
+                        nn(recordId),
+                        "fieldId",
+                        nn(fieldId),
+                        "attachmentId",
+                        nn(attachmentId),
+                        "project",
+                        nn(project))
+                .entrySet()) {
+            String problem = field.getValue().length() > 255
+                    ? "must be at most 255 characters"
+                    : UntrustedInput.problemWith(field.getValue());
             if (problem != null) {
                 throw new BadRequestException(field.getKey() + " " + problem);
             }
@@ -85,7 +107,8 @@ public class UploadResource {
         JobOptions parsedOptions = JobOptions.parse(parseOptions(options));
         DocumentFormat format = FormatDetector.detect(file.fileName(), head(file));
         String userId = user.id();
-        return rateLimit.hit(userId)
+        return rateLimit
+                .hit(userId)
                 .chain(() -> jobs.admit(userId))
                 .chain(() -> {
                     String url = store(file, format);
@@ -94,13 +117,24 @@ public class UploadResource {
                     putIfPresent(metadata, "fieldId", fieldId);
                     putIfPresent(metadata, "attachmentId", attachmentId);
                     metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
-                    return jobs.submitUpload(userId, new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
-                            metadata, parsedOptions.toMap(), project);
+                    return jobs.submitUpload(
+                            userId,
+                            new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
+                            metadata,
+                            parsedOptions.toMap(),
+                            project);
                 })
                 .map(job -> {
                     URI location = URI.create("/api/jobs/" + job.id());
-                    return Response.accepted(new SubmittedUpload(job.id(), job.status(), location.toString(), file.size(), format.id(),
-                            parsedOptions.toMap())).location(location).build();
+                    return Response.accepted(new SubmittedUpload(
+                                    job.id(),
+                                    job.status(),
+                                    location.toString(),
+                                    file.size(),
+                                    format.id(),
+                                    parsedOptions.toMap()))
+                            .location(location)
+                            .build();
                 });
     }
 
@@ -116,7 +150,11 @@ public class UploadResource {
         try {
             // the stored name keeps the upload's own extension (.doc and .docx are one format, two containers)
             String extension = FormatDetector.extension(file.fileName());
-            return storage.store(file.uploadedFile(), format.extensions().contains(extension) ? extension : format.extensions().get(0));
+            return storage.store(
+                    file.uploadedFile(),
+                    format.extensions().contains(extension)
+                            ? extension
+                            : format.extensions().get(0));
         } catch (IOException e) {
             throw new UncheckedIOException("storing the upload failed", e);
         }

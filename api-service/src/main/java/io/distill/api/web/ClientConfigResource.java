@@ -9,8 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /** Tells the browser page where the progress WebSocket lives (another service, another port locally). */
 @Path("/api/client-config")
 public class ClientConfigResource {
-    public record ClientConfig(String progressSocketUrl) {
-    }
+    public record ClientConfig(String progressSocketUrl) {}
 
     @ConfigProperty(name = "distill.client.progress-socket-url")
     String progressSocketUrl;

@@ -1,5 +1,9 @@
 package io.distill.api.runs;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill.api.TestAuth;
 import io.distill.model.JobMessage;
 import io.distill.model.Json;
@@ -11,13 +15,8 @@ import io.distill.testinfra.InfraResource;
 import io.distill.testinfra.KafkaProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Tag;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,11 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 @Tag("infra")
 @QuarkusTest
@@ -38,8 +36,10 @@ class RunResourceTest {
 
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @Inject
     DailyRuns daily;
 
@@ -58,64 +58,137 @@ class RunResourceTest {
         String pending2 = submit("two");
         String failed = submit("three");
         String done = submit("four");
-        db.update("update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error' where id = ?::uuid", failed);
+        db.update(
+                "update extraction_jobs set status = 'failed', retry_count = 3, error_code = 'provider_error' where id = ?::uuid",
+                failed);
         db.update("update extraction_jobs set status = 'processing' where id = ?::uuid", done);
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", done);
 
-        var run = TestAuth.asAdmin("operator-1").contentType(ContentType.JSON)
+        var run = TestAuth.asAdmin("operator-1")
+                .contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "statuses", List.of("pending", "failed"), "sourceKind", "message"))
-                .post("/api/runs").then().statusCode(202)
-                .body("status", equalTo("running")).body("triggerType", equalTo("manual")).body("considered", equalTo(3))
-                .extract().jsonPath();
+                .post("/api/runs")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("running"))
+                .body("triggerType", equalTo("manual"))
+                .body("considered", equalTo(3))
+                .extract()
+                .jsonPath();
         String runId = run.getString("id");
 
-        Set<String> tagged = db.query("select id::text as id from extraction_jobs where run_id = ?::uuid", runId).stream()
-                .map(r -> (String) r.get("id")).collect(Collectors.toSet());
+        Set<String> tagged =
+                db.query("select id::text as id from extraction_jobs where run_id = ?::uuid", runId).stream()
+                        .map(r -> (String) r.get("id"))
+                        .collect(Collectors.toSet());
         assertEquals(Set.of(pending1, pending2, failed), tagged);
-        assertEquals("pending", db.query("select status from extraction_jobs where id = ?::uuid", failed).get(0).get("status"));
-        assertEquals(0, db.query("select retry_count from extraction_jobs where id = ?::uuid", failed).get(0).get("retry_count"));
+        assertEquals(
+                "pending",
+                db.query("select status from extraction_jobs where id = ?::uuid", failed)
+                        .get(0)
+                        .get("status"));
+        assertEquals(
+                0,
+                db.query("select retry_count from extraction_jobs where id = ?::uuid", failed)
+                        .get(0)
+                        .get("retry_count"));
 
         var kafka = new KafkaProbe(bootstrap);
-        var enqueued = kafka.read(Topics.JOBS, r -> r.key().equals(failed), got -> !got.isEmpty(), Duration.ofSeconds(20));
-        assertEquals(UUID.fromString(failed), Json.read(enqueued.get(0).value(), JobMessage.class).jobId());
-        var runEvents = kafka.read(Topics.RUN_EVENTS, r -> r.key().equals(runId), got -> !got.isEmpty(), Duration.ofSeconds(20));
+        var enqueued =
+                kafka.read(Topics.JOBS, r -> r.key().equals(failed), got -> !got.isEmpty(), Duration.ofSeconds(20));
+        assertEquals(
+                UUID.fromString(failed),
+                Json.read(enqueued.get(0).value(), JobMessage.class).jobId());
+        var runEvents = kafka.read(
+                Topics.RUN_EVENTS, r -> r.key().equals(runId), got -> !got.isEmpty(), Duration.ofSeconds(20));
         RunEvent event = Json.read(runEvents.get(0).value(), RunEvent.class);
         assertEquals(RunStatus.RUNNING, event.status());
         assertEquals(3, event.considered());
 
-        TestAuth.asAdmin("operator-1").get("/api/runs/" + runId).then().statusCode(200).body("considered", equalTo(3));
-        TestAuth.asAdmin("operator-1").get("/api/runs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(runId));
+        TestAuth.asAdmin("operator-1")
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("considered", equalTo(3));
+        TestAuth.asAdmin("operator-1")
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("id", org.hamcrest.Matchers.hasItem(runId));
         TestAuth.as(user).get("/api/runs/" + runId).then().statusCode(403);
-        TestAuth.as(user).contentType(ContentType.JSON).body("{}").post("/api/runs").then().statusCode(403);
+        TestAuth.as(user)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/runs")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void aRunWithNothingInScopeSucceedsAtOnce() {
-        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs").then().statusCode(202)
-                .body("status", equalTo("succeeded")).body("considered", equalTo(0));
+        TestAuth.asAdmin("operator-1")
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", user))
+                .post("/api/runs")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("succeeded"))
+                .body("considered", equalTo(0));
     }
 
     @Test
     void badScopesAreRejectedWithReasons() {
-        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("statuses", List.of("completed")))
-                .post("/api/runs").then().statusCode(400).body("reason", containsString("must be pending or failed"));
-        TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("limit", 0))
-                .post("/api/runs").then().statusCode(400).body("reason", containsString("limit"));
+        TestAuth.asAdmin("operator-1")
+                .contentType(ContentType.JSON)
+                .body(Map.of("statuses", List.of("completed")))
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("reason", containsString("must be pending or failed"));
+        TestAuth.asAdmin("operator-1")
+                .contentType(ContentType.JSON)
+                .body(Map.of("limit", 0))
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("reason", containsString("limit"));
     }
 
     @Test
     void cancellingARunCancelsItsUnfinishedJobs() {
         String a = submit("a");
         String b = submit("b");
-        String runId = TestAuth.asAdmin("operator-1").contentType(ContentType.JSON).body(Map.of("userId", user)).post("/api/runs")
-                .then().statusCode(202).extract().jsonPath().getString("id");
+        String runId = TestAuth.asAdmin("operator-1")
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", user))
+                .post("/api/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
         db.update("update extraction_jobs set status = 'processing' where id = ?::uuid", a);
         db.update("update extraction_jobs set status = 'completed' where id = ?::uuid", a);
 
-        TestAuth.asAdmin("operator-1").post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
-        assertEquals("completed", db.query("select status from extraction_jobs where id = ?::uuid", a).get(0).get("status"));
-        assertEquals("cancelled", db.query("select status from extraction_jobs where id = ?::uuid", b).get(0).get("status"));
-        TestAuth.asAdmin("operator-1").post("/api/runs/" + runId + "/cancel").then().statusCode(409)
+        TestAuth.asAdmin("operator-1")
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("canceled"));
+        assertEquals(
+                "completed",
+                db.query("select status from extraction_jobs where id = ?::uuid", a)
+                        .get(0)
+                        .get("status"));
+        assertEquals(
+                "cancelled",
+                db.query("select status from extraction_jobs where id = ?::uuid", b)
+                        .get(0)
+                        .get("status"));
+        TestAuth.asAdmin("operator-1")
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(409)
                 .body("reason", containsString("run is canceled"));
     }
 
@@ -127,14 +200,29 @@ class RunResourceTest {
         LocalDate day = LocalDate.of(2031, 1, 1).plusDays(Math.abs(user.hashCode() % 10_000));
 
         int started = daily.runForDay(day).await().atMost(Duration.ofSeconds(20));
-        assertEquals(List.of(stale), db.query("select j.id::text as id from extraction_jobs j join extraction_runs r on r.id = j.run_id "
-                + "where j.user_id = ? and r.trigger_type = 'scheduled' and r.user_id = 'system'", user).stream().map(r -> r.get("id")).toList());
+        assertEquals(
+                List.of(stale),
+                db
+                        .query(
+                                "select j.id::text as id from extraction_jobs j join extraction_runs r on r.id = j.run_id "
+                                        + "where j.user_id = ? and r.trigger_type = 'scheduled' and r.user_id = 'system'",
+                                user)
+                        .stream()
+                        .map(r -> r.get("id"))
+                        .toList());
         assertEquals(true, started >= 1);
         assertEquals(0, daily.runForDay(day).await().atMost(Duration.ofSeconds(20)), "a day's runs start once");
     }
 
     private String submit(String text) {
-        return TestAuth.as(user).contentType(ContentType.JSON).body(Map.of("text", text))
-                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getString("id");
+        return TestAuth.as(user)
+                .contentType(ContentType.JSON)
+                .body(Map.of("text", text))
+                .post("/api/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
 public record DocumentModel(String format, String text, List<Section> sections, Map<String, Object> metadata) {
 
     /** A page, paragraph or part; {@code start}/{@code end} are character offsets into {@link #text()}. */
-    public record Section(int page, String kind, int start, int end) {
-    }
+    public record Section(int page, String kind, int start, int end) {}
 
     public String sectionText(Section section) {
         return text.substring(section.start(), section.end());
@@ -26,8 +25,10 @@ public record DocumentModel(String format, String text, List<Section> sections, 
             return this;
         }
         int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
-        List<Section> kept = sections.stream().filter(s -> s.start() < end)
-                .map(s -> new Section(s.page(), s.kind(), s.start(), Math.min(s.end(), end))).toList();
+        List<Section> kept = sections.stream()
+                .filter(s -> s.start() < end)
+                .map(s -> new Section(s.page(), s.kind(), s.start(), Math.min(s.end(), end)))
+                .toList();
         Map<String, Object> cutMetadata = new java.util.LinkedHashMap<>(metadata);
         cutMetadata.put("cut", Map.of("keptChars", end, "totalChars", text.length()));
         return new DocumentModel(format, text.substring(0, end), kept, cutMetadata);

@@ -3,7 +3,6 @@ package io.distill.worker.formats;
 import io.distill.model.jobs.JobOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Bounds on one document's extraction, so that a hostile file fails its job instead of the worker. */

@@ -1,7 +1,6 @@
 package io.distill.worker.formats;
 
 import io.distill.model.ErrorClass;
-import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.formats.dxf.DxfExtractor;
 import io.distill.worker.formats.email.EmailExtractor;
 import io.distill.worker.formats.email.OutlookExtractor;
@@ -13,10 +12,10 @@ import io.distill.worker.formats.office.OfficeExtractor;
 import io.distill.worker.formats.pdf.PdfExtractor;
 import io.distill.worker.formats.step.StepExtractor;
 import io.distill.worker.formats.text.PlainTextExtractor;
+import io.distill.worker.pipeline.PipelineException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,16 @@ public class FormatRegistry {
     public static FormatRegistry standalone(Ocr ocr) {
         AtomicReference<FormatRegistry> registry = new AtomicReference<>();
         NestedDocuments nested = new NestedDocuments(registry::get);
-        registry.set(new FormatRegistry(List.of(new PdfExtractor(ocr), new ImageExtractor(ocr), new DxfExtractor(), new IfcExtractor(),
-                new StepExtractor(), new EmailExtractor(nested), new OutlookExtractor(nested), new HtmlExtractor(), new PlainTextExtractor(),
+        registry.set(new FormatRegistry(List.of(
+                new PdfExtractor(ocr),
+                new ImageExtractor(ocr),
+                new DxfExtractor(),
+                new IfcExtractor(),
+                new StepExtractor(),
+                new EmailExtractor(nested),
+                new OutlookExtractor(nested),
+                new HtmlExtractor(),
+                new PlainTextExtractor(),
                 new OfficeExtractor())));
         return registry.get();
     }

@@ -1,7 +1,6 @@
 package io.distill.worker.formats;
 
 import io.distill.model.jobs.JobOptions;
-
 import java.time.Duration;
 
 /**

@@ -3,7 +3,6 @@ package io.distill.worker.formats;
 import io.distill.model.files.DocumentFormat;
 import io.distill.model.files.FormatDetector;
 import io.distill.model.files.UnsupportedFileException;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -16,6 +15,7 @@ import java.util.function.Supplier;
 public final class NestedDocuments {
     /** How deep the current thread's extraction is nested (extraction runs on one thread, start to end). */
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     private final Supplier<FormatRegistry> registry;
 
     public NestedDocuments(Supplier<FormatRegistry> registry) {
@@ -23,8 +23,7 @@ public final class NestedDocuments {
     }
 
     /** What came of one attachment: its document, or why it was not read. */
-    public record Result(String format, DocumentModel document, String skipped) {
-    }
+    public record Result(String format, DocumentModel document, String skipped) {}
 
     public Result read(String filename, byte[] bytes, ExtractionLimits limits) {
         if (DEPTH.get()[0] >= limits.maxNestingDepth()) {
@@ -32,7 +31,8 @@ public final class NestedDocuments {
         }
         DocumentFormat format;
         try {
-            format = FormatDetector.detect(filename, Arrays.copyOf(bytes, Math.min(bytes.length, FormatDetector.HEAD_BYTES)));
+            format = FormatDetector.detect(
+                    filename, Arrays.copyOf(bytes, Math.min(bytes.length, FormatDetector.HEAD_BYTES)));
         } catch (UnsupportedFileException e) {
             return new Result("", null, e.getMessage());
         }

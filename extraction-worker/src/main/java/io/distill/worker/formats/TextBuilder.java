@@ -42,7 +42,9 @@ public final class TextBuilder {
             char c = content.charAt(i);
             boolean keep;
             char replacement = 0;
-            if (Character.isHighSurrogate(c) && i + 1 < content.length() && Character.isLowSurrogate(content.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < content.length()
+                    && Character.isLowSurrogate(content.charAt(i + 1))) {
                 if (out != null) {
                     out.append(c).append(content.charAt(i + 1));
                 }

@@ -26,5 +26,4 @@ public record ClaimedJob(
         long leaseVersion,
         UUID projectId,
         Integer projectVersion,
-        io.distill.worker.llm.LlmBudget.Reservation reservation) {
-}
+        io.distill.worker.llm.LlmBudget.Reservation reservation) {}

@@ -4,11 +4,10 @@ import io.distill.model.JobMessage;
 import io.distill.model.Json;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The worker's end of the jobs topic. A record only names a job; the runner claims it in
@@ -36,7 +35,8 @@ public class JobConsumer {
                 throw new IllegalArgumentException("job message without jobId");
             }
             if (message.schemaVersion() > JobMessage.SCHEMA_VERSION) {
-                throw new IllegalArgumentException("job message schema " + message.schemaVersion() + " is newer than this worker");
+                throw new IllegalArgumentException(
+                        "job message schema " + message.schemaVersion() + " is newer than this worker");
             }
         } catch (IllegalArgumentException poison) {
             return record.nack(poison);

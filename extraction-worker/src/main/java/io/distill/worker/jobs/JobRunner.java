@@ -3,20 +3,18 @@ package io.distill.worker.jobs;
 import io.distill.model.ErrorClass;
 import io.distill.model.JobStatus;
 import io.distill.model.RetryPolicy;
+import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
 import io.distill.worker.pipeline.Pipeline;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.progress.ProgressPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
-import io.distill.worker.metrics.WorkerMetrics;
-
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * One attempt at one job: claim, run the pipeline, and end the attempt as completed, rescheduled
@@ -35,8 +33,15 @@ public class JobRunner {
     private final WorkerMetrics metrics;
     private final java.math.BigDecimal reserveAtClaim;
 
-    public JobRunner(JobStore store, Pipeline pipeline, ProgressPublisher progress, LeaseKeeper leases, WorkerMetrics metrics,
-                     io.distill.worker.llm.Extractor extractor, io.distill.worker.llm.LlmSettings llm, RetrySettings retry) {
+    public JobRunner(
+            JobStore store,
+            Pipeline pipeline,
+            ProgressPublisher progress,
+            LeaseKeeper leases,
+            WorkerMetrics metrics,
+            io.distill.worker.llm.Extractor extractor,
+            io.distill.worker.llm.LlmSettings llm,
+            RetrySettings retry) {
         // a paid extractor's job sets aside a first part of its budget in the claim itself
         this.reserveAtClaim = extractor.usesProvider() ? llm.reserveAtClaimUsd() : java.math.BigDecimal.ZERO;
         this.store = store;
@@ -57,7 +62,8 @@ public class JobRunner {
         try {
             attempt(jobId, whenClaimed);
         } catch (RuntimeException infrastructure) {
-            LOG.warnf("job %s: attempt abandoned (%s); the sweeper will re-enqueue it", jobId, infrastructure.toString());
+            LOG.warnf(
+                    "job %s: attempt abandoned (%s); the sweeper will re-enqueue it", jobId, infrastructure.toString());
         } finally {
             MDC.remove("jobId");
         }
@@ -98,20 +104,34 @@ public class JobRunner {
 
     private void endWithError(JobContext context, PipelineException error) {
         ClaimedJob job = context.job();
-        RetryPolicy.Decision decision = retryPolicy.afterFailure(error.retryable(), job.retryCount(), job.maxRetries(),
-                error.retryAfter());
-        Instant retryAt = decision instanceof RetryPolicy.Retry retry ? Instant.now().plus(retry.delay()) : null;
+        RetryPolicy.Decision decision =
+                retryPolicy.afterFailure(error.retryable(), job.retryCount(), job.maxRetries(), error.retryAfter());
+        Instant retryAt =
+                decision instanceof RetryPolicy.Retry retry ? Instant.now().plus(retry.delay()) : null;
         JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
-        metrics.attemptEnded(retryAt == null ? "failed" : "retry", error.errorClass().code());
+        metrics.attemptEnded(
+                retryAt == null ? "failed" : "retry", error.errorClass().code());
         if (error.errorClass() == ErrorClass.INTERNAL_ERROR) {
             // a bug or a poison job: the one place its stack trace is logged
-            LOG.errorf(error.getCause() == null ? error : error.getCause(), "job %s failed unexpectedly at %s: %s", job.id(), context.stage(),
+            LOG.errorf(
+                    error.getCause() == null ? error : error.getCause(),
+                    "job %s failed unexpectedly at %s: %s",
+                    job.id(),
+                    context.stage(),
                     error.getMessage());
         } else {
             LOG.infof("job %s: %s (%s)", job.id(), error.reason(), next.dbValue());
         }
-        store.fail(job, context.nextSeq(), context.stage(), error.errorClass().code(), error.getMessage(), retryAt, context.stageMillis(),
+        store.fail(
+                        job,
+                        context.nextSeq(),
+                        context.stage(),
+                        error.errorClass().code(),
+                        error.getMessage(),
+                        retryAt,
+                        context.stageMillis(),
                         context.spend())
-                .ifPresent(stored -> progress.ended(context, next, stored, error.errorClass().code(), error.getMessage()));
+                .ifPresent(stored ->
+                        progress.ended(context, next, stored, error.errorClass().code(), error.getMessage()));
     }
 }

@@ -13,8 +13,6 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every write the worker makes to a job, through the {@link JobTransitions job state machine}: a
@@ -48,8 +47,13 @@ public class JobStore {
     private final int maxLeaseExpiries;
     private final BigDecimal budgetUsd;
 
-    public JobStore(Pool pool, WorkerIdentity worker, LlmBudget budget, PipelineSettings pipeline, LlmSettings llm,
-                    @ConfigProperty(name = "distill.worker.lease-duration") Duration leaseDuration) {
+    public JobStore(
+            Pool pool,
+            WorkerIdentity worker,
+            LlmBudget budget,
+            PipelineSettings pipeline,
+            LlmSettings llm,
+            @ConfigProperty(name = "distill.worker.lease-duration") Duration leaseDuration) {
         this.pool = pool;
         this.worker = worker;
         this.budget = budget;
@@ -63,44 +67,80 @@ public class JobStore {
      * same statement; empty when another worker holds it or it is already done.
      */
     public Optional<ClaimedJob> claim(UUID jobId, BigDecimal reserveUsd) {
-        RowIterator<Row> rows = JobTransitions.claim(pool, jobId, worker.id(), seconds(leaseDuration), maxLeaseExpiries, reserveUsd, budgetUsd)
-                .await().atMost(DB_TIMEOUT).iterator();
+        RowIterator<Row> rows = JobTransitions.claim(
+                        pool, jobId, worker.id(), seconds(leaseDuration), maxLeaseExpiries, reserveUsd, budgetUsd)
+                .await()
+                .atMost(DB_TIMEOUT)
+                .iterator();
         if (!rows.hasNext()) {
             return Optional.empty();
         }
         Row r = rows.next();
         LlmBudget.Reservation reservation = r.getBoolean("reserved")
-                ? new LlmBudget.Reservation(r.getString("user_id"), r.getLocalDate("budget_day"), reserveUsd) : null;
-        return Optional.of(new ClaimedJob(r.getUUID("id"), r.getString("user_id"), r.getString("source_kind"),
-                r.getString("source_text"), r.getString("file_url"), r.getString("filename"), r.getString("format"),
-                map(r.getJsonObject("options")), map(r.getJsonObject("metadata")), r.getInteger("progress"),
-                r.getLong("event_seq"), r.getInteger("retry_count"), r.getInteger("max_retries"),
-                r.getLong("lease_version"), r.getUUID("project_id"), r.getInteger("project_version"), reservation));
+                ? new LlmBudget.Reservation(r.getString("user_id"), r.getLocalDate("budget_day"), reserveUsd)
+                : null;
+        return Optional.of(new ClaimedJob(
+                r.getUUID("id"),
+                r.getString("user_id"),
+                r.getString("source_kind"),
+                r.getString("source_text"),
+                r.getString("file_url"),
+                r.getString("filename"),
+                r.getString("format"),
+                map(r.getJsonObject("options")),
+                map(r.getJsonObject("metadata")),
+                r.getInteger("progress"),
+                r.getLong("event_seq"),
+                r.getInteger("retry_count"),
+                r.getInteger("max_retries"),
+                r.getLong("lease_version"),
+                r.getUUID("project_id"),
+                r.getInteger("project_version"),
+                reservation));
     }
 
     /** Marks a long stage in the row and renews the lease; false when the lease is lost or the job was cancelled. */
     public boolean markProgress(ClaimedJob job, Stage running, int progress, long seq, Map<String, Long> timings) {
-        return JobTransitions.progress(pool, job.id(), job.leaseVersion(), progress, running, seq, seconds(leaseDuration), timingsJson(timings))
-                .await().atMost(DB_TIMEOUT).rowCount() == 1;
+        return JobTransitions.progress(
+                                pool,
+                                job.id(),
+                                job.leaseVersion(),
+                                progress,
+                                running,
+                                seq,
+                                seconds(leaseDuration),
+                                timingsJson(timings))
+                        .await()
+                        .atMost(DB_TIMEOUT)
+                        .rowCount()
+                == 1;
     }
 
     /** Renews the leases of the jobs in flight; returns the ids whose lease is still held. */
     public List<UUID> renew(Collection<ClaimedJob> held) {
         UUID[] ids = held.stream().map(ClaimedJob::id).toArray(UUID[]::new);
         Long[] versions = held.stream().map(ClaimedJob::leaseVersion).toArray(Long[]::new);
-        return JobTransitions.renew(pool, ids, versions, seconds(leaseDuration))
-                .await().atMost(DB_TIMEOUT).stream().map(r -> r.getUUID("id")).toList();
+        return JobTransitions.renew(pool, ids, versions, seconds(leaseDuration)).await().atMost(DB_TIMEOUT).stream()
+                .map(r -> r.getUUID("id"))
+                .toList();
     }
 
     /** What PERSIST writes besides the job row: the result row's columns and the typed records. */
-    public record Completion(String extractor, JsonObject result, Telemetry telemetry,
-                             java.util.function.Function<SqlConnection, Uni<JsonObject>> typedRecords) {
-    }
+    public record Completion(
+            String extractor,
+            JsonObject result,
+            Telemetry telemetry,
+            java.util.function.Function<SqlConnection, Uni<JsonObject>> typedRecords) {}
 
     /** Provider telemetry kept in its own columns, so cost and latency can be queried without the payload. */
-    public record Telemetry(String model, String responseId, Integer latencyMs, Integer promptTokens,
-                            Integer completionTokens, java.math.BigDecimal costUsd, JsonObject details) {
-    }
+    public record Telemetry(
+            String model,
+            String responseId,
+            Integer latencyMs,
+            Integer promptTokens,
+            Integer completionTokens,
+            java.math.BigDecimal costUsd,
+            JsonObject details) {}
 
     /** What an attempt spent on the model, settled with its end: requests, and the budget reserved against the cost. */
     public record Spend(int calls, LlmBudget.Reservation reservation, io.distill.worker.llm.LlmUsage usage) {
@@ -113,28 +153,50 @@ public class JobStore {
      * nothing written) if the lease was lost.
      */
     public boolean complete(ClaimedJob job, long seq, Completion completion, Map<String, Long> timings, Spend spend) {
-        return pool.withTransaction(conn -> completion.typedRecords().apply(conn).chain(records -> {
-                    JsonObject result = records.isEmpty() ? completion.result() : completion.result().copy().put("records", records);
-                    return JobTransitions.complete(conn, job.id(), job.leaseVersion(), seq, result, timingsJson(timings), spend.calls())
-                            .chain(rows -> {
-                                if (rows.rowCount() == 0) {
-                                    // the typed writes roll back with the transaction
-                                    return Uni.createFrom().failure(new LeaseLost());
-                                }
-                                Telemetry t = completion.telemetry();
-                                return conn.preparedQuery(INSERT_RESULT)
-                                        .execute(Tuple.tuple().addValue(job.id()).addValue(job.userId())
-                                                .addValue(completion.extractor()).addValue(result)
-                                                .addValue(job.projectId()).addValue(job.projectVersion())
-                                                .addValue(t.model()).addValue(t.responseId()).addValue(t.latencyMs())
-                                                .addValue(t.promptTokens()).addValue(t.completionTokens())
-                                                .addValue(t.costUsd()).addValue(t.details()))
-                                        .chain(() -> budget.settle(conn, spend.reservation(), spend.usage()))
-                                        .replaceWith(true);
-                            });
-                }))
-                .onFailure(LeaseLost.class).recoverWithItem(false)
-                .await().atMost(DB_TIMEOUT);
+        return pool.withTransaction(conn -> completion
+                        .typedRecords()
+                        .apply(conn)
+                        .chain(records -> {
+                            JsonObject result = records.isEmpty()
+                                    ? completion.result()
+                                    : completion.result().copy().put("records", records);
+                            return JobTransitions.complete(
+                                            conn,
+                                            job.id(),
+                                            job.leaseVersion(),
+                                            seq,
+                                            result,
+                                            timingsJson(timings),
+                                            spend.calls())
+                                    .chain(rows -> {
+                                        if (rows.rowCount() == 0) {
+                                            // the typed writes roll back with the transaction
+                                            return Uni.createFrom().failure(new LeaseLost());
+                                        }
+                                        Telemetry t = completion.telemetry();
+                                        return conn.preparedQuery(INSERT_RESULT)
+                                                .execute(Tuple.tuple()
+                                                        .addValue(job.id())
+                                                        .addValue(job.userId())
+                                                        .addValue(completion.extractor())
+                                                        .addValue(result)
+                                                        .addValue(job.projectId())
+                                                        .addValue(job.projectVersion())
+                                                        .addValue(t.model())
+                                                        .addValue(t.responseId())
+                                                        .addValue(t.latencyMs())
+                                                        .addValue(t.promptTokens())
+                                                        .addValue(t.completionTokens())
+                                                        .addValue(t.costUsd())
+                                                        .addValue(t.details()))
+                                                .chain(() -> budget.settle(conn, spend.reservation(), spend.usage()))
+                                                .replaceWith(true);
+                                    });
+                        }))
+                .onFailure(LeaseLost.class)
+                .recoverWithItem(false)
+                .await()
+                .atMost(DB_TIMEOUT);
     }
 
     /** Rolls a completion back when the lease turned out to be lost. */
@@ -145,27 +207,45 @@ public class JobStore {
     }
 
     /** Progress and event sequence as stored: the numbers of the attempt's last event. */
-    public record Progress(int progress, long seq) {
-    }
+    public record Progress(int progress, long seq) {}
 
     /**
      * Ends this attempt with an error at {@code stage}, announced with event {@code seq}: back to
      * pending at {@code retryAt}, or failed when {@code retryAt} is null; its LLM spend settled in the
      * same transaction. Empty if the lease was lost.
      */
-    public Optional<Progress> fail(ClaimedJob job, long seq, Stage stage, String errorCode, String message, Instant retryAt,
-                                   Map<String, Long> timings, Spend spend) {
-        return pool.withTransaction(conn -> JobTransitions.endAttempt(conn, job.id(), job.leaseVersion(), errorCode, truncate(message),
-                        retryAt, seq, stage, timingsJson(timings), spend.calls())
-                .chain(rows -> {
-                    RowIterator<Row> ended = rows.iterator();
-                    if (!ended.hasNext()) {
-                        return Uni.createFrom().item(Optional.<Progress>empty());
-                    }
-                    Row row = ended.next();
-                    Progress stored = new Progress(row.getInteger("progress"), row.getLong("event_seq"));
-                    return budget.settle(conn, spend.reservation(), spend.usage()).replaceWith(Optional.of(stored));
-                })).await().atMost(DB_TIMEOUT);
+    public Optional<Progress> fail(
+            ClaimedJob job,
+            long seq,
+            Stage stage,
+            String errorCode,
+            String message,
+            Instant retryAt,
+            Map<String, Long> timings,
+            Spend spend) {
+        return pool.withTransaction(conn -> JobTransitions.endAttempt(
+                                conn,
+                                job.id(),
+                                job.leaseVersion(),
+                                errorCode,
+                                truncate(message),
+                                retryAt,
+                                seq,
+                                stage,
+                                timingsJson(timings),
+                                spend.calls())
+                        .chain(rows -> {
+                            RowIterator<Row> ended = rows.iterator();
+                            if (!ended.hasNext()) {
+                                return Uni.createFrom().item(Optional.<Progress>empty());
+                            }
+                            Row row = ended.next();
+                            Progress stored = new Progress(row.getInteger("progress"), row.getLong("event_seq"));
+                            return budget.settle(conn, spend.reservation(), spend.usage())
+                                    .replaceWith(Optional.of(stored));
+                        }))
+                .await()
+                .atMost(DB_TIMEOUT);
     }
 
     private static double seconds(Duration d) {

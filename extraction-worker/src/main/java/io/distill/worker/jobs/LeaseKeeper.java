@@ -4,14 +4,13 @@ import io.distill.model.Stage;
 import io.distill.worker.pipeline.JobContext;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the leases of this worker's in-flight jobs alive while a long stage runs, in one statement
@@ -43,18 +42,25 @@ public class LeaseKeeper {
         return held.size();
     }
 
-    @Scheduled(every = "${distill.worker.lease-renew-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${distill.worker.lease-renew-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renew() {
-        List<JobContext> renewable = held.values().stream().filter(context -> !context.pastDeadline()).toList();
+        List<JobContext> renewable = held.values().stream()
+                .filter(context -> !context.pastDeadline())
+                .toList();
         if (renewable.isEmpty()) {
             return;
         }
         try {
-            Set<UUID> renewed = new HashSet<>(store.renew(renewable.stream().map(JobContext::job).toList()));
+            Set<UUID> renewed = new HashSet<>(
+                    store.renew(renewable.stream().map(JobContext::job).toList()));
             for (JobContext context : renewable) {
                 // from PERSIST on the job's own lease-guarded write decides: its status may already be 'completed'
                 if (!renewed.contains(context.job().id()) && context.stage().compareTo(Stage.PERSIST) < 0) {
-                    LOG.infof("job %s: lease not renewed (cancelled or taken over); stopping its %s stage", context.job().id(), context.stage());
+                    LOG.infof(
+                            "job %s: lease not renewed (cancelled or taken over); stopping its %s stage",
+                            context.job().id(), context.stage());
                     context.leaseLost();
                 }
             }

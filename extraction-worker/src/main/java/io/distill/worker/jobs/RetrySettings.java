@@ -1,7 +1,6 @@
 package io.distill.worker.jobs;
 
 import io.smallrye.config.ConfigMapping;
-
 import java.time.Duration;
 
 /** When a failed attempt is tried again ({@code distill.retry.*}): exponential backoff between the two, with equal jitter (see RetryPolicy). */

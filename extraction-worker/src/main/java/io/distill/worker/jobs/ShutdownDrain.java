@@ -4,10 +4,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-
-import java.time.Duration;
 
 /**
  * On SIGTERM (after readiness went down, see {@code quarkus.shutdown.delay}): stop fetching jobs and
@@ -22,8 +21,10 @@ public class ShutdownDrain {
     private final LeaseKeeper leases;
     private final Duration deadline;
 
-    public ShutdownDrain(KafkaClientService kafka, LeaseKeeper leases,
-                         @ConfigProperty(name = "distill.worker.drain-timeout") Duration deadline) {
+    public ShutdownDrain(
+            KafkaClientService kafka,
+            LeaseKeeper leases,
+            @ConfigProperty(name = "distill.worker.drain-timeout") Duration deadline) {
         this.kafka = kafka;
         this.leases = leases;
         this.deadline = deadline;

@@ -1,10 +1,9 @@
 package io.distill.worker.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This process's name in leases and logs, unique per start: {@code distill.worker.id} when set
@@ -16,7 +15,8 @@ public class WorkerIdentity {
 
     public WorkerIdentity(@ConfigProperty(name = "distill.worker.id") Optional<String> configured) {
         String prefix = configured.orElseGet(() -> System.getenv().getOrDefault("HOSTNAME", "worker"));
-        this.id = prefix + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.id = prefix + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public String id() {

@@ -5,11 +5,9 @@ import java.util.List;
 
 /** Cuts a long text into parts of at most {@code maxChars}, preferring paragraph, then line, then word breaks. */
 final class Chunks {
-    record Chunk(int offset, String text) {
-    }
+    record Chunk(int offset, String text) {}
 
-    private Chunks() {
-    }
+    private Chunks() {}
 
     static List<Chunk> split(String text, int maxChars) {
         List<Chunk> chunks = new ArrayList<>();
@@ -30,7 +28,7 @@ final class Chunks {
 
     private static int breakBefore(String text, int start, int end) {
         int half = start + (end - start) / 2;
-        for (String separator : new String[]{"\n\n", "\n", " "}) {
+        for (String separator : new String[] {"\n\n", "\n", " "}) {
             int at = text.lastIndexOf(separator, end - separator.length());
             if (at > half) {
                 return at + separator.length();

@@ -12,9 +12,17 @@ public record Evidence(String quote, int page, int start, int end, String before
     /** The evidence for the span [start, end) of the document's text. */
     public static Evidence of(DocumentModel document, int start, int end) {
         String text = document.text();
-        int page = document.sections().stream().filter(s -> s.start() <= start && start < s.end())
-                .map(DocumentModel.Section::page).findFirst().orElse(1);
-        return new Evidence(text.substring(start, end), page, start, end,
-                text.substring(Math.max(0, start - CONTEXT), start), text.substring(end, Math.min(text.length(), end + CONTEXT)));
+        int page = document.sections().stream()
+                .filter(s -> s.start() <= start && start < s.end())
+                .map(DocumentModel.Section::page)
+                .findFirst()
+                .orElse(1);
+        return new Evidence(
+                text.substring(start, end),
+                page,
+                start,
+                end,
+                text.substring(Math.max(0, start - CONTEXT), start),
+                text.substring(end, Math.min(text.length(), end + CONTEXT)));
     }
 }

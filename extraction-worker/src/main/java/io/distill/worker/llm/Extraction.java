@@ -8,7 +8,11 @@ import java.util.Map;
  * confidence per field and how well the values were grounded in the text, plus who produced it
  * ({@code extractor}, {@code kind}: "offline" or "llm") and provider telemetry where there is any.
  */
-public record Extraction(String extractor, String kind, Map<String, Object> fields,
-                         Map<String, List<Evidence>> evidence, Map<String, Double> confidence,
-                         Map<String, Object> grounding, Map<String, Object> telemetry) {
-}
+public record Extraction(
+        String extractor,
+        String kind,
+        Map<String, Object> fields,
+        Map<String, List<Evidence>> evidence,
+        Map<String, Double> confidence,
+        Map<String, Object> grounding,
+        Map<String, Object> telemetry) {}

@@ -1,7 +1,6 @@
 package io.distill.worker.llm;
 
 import io.distill.worker.formats.DocumentModel;
-
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,8 +10,7 @@ import java.util.Optional;
  * page and character span of the original text.
  */
 final class Grounding {
-    private Grounding() {
-    }
+    private Grounding() {}
 
     static Optional<Evidence> locate(DocumentModel document, String quote) {
         if (quote == null || quote.isBlank()) {
@@ -52,6 +50,6 @@ final class Grounding {
             return Optional.empty();
         }
         int last = origin[at + needle.length() - 1];
-        return Optional.of(new int[]{origin[at], last + 1});
+        return Optional.of(new int[] {origin[at], last + 1});
     }
 }

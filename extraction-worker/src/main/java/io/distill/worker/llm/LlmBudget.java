@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -63,8 +62,12 @@ public class LlmBudget {
     public BigDecimal estimate(ProjectDefinition project, int documentChars, int parts) {
         String model = project.model().name() != null ? project.model().name() : settings.defaultModel();
         long prompt = (long) Math.ceil((documentChars + 4_000L * parts) * settings.tokensPerChar());
-        long answers = (long) Math.max(1, parts) * (settings.reprompts() + 1) * (project.model().maxTokens() == null ? 4_096 : project.model().maxTokens());
-        long tokens = project.model().tokenCap() == null ? prompt + answers : Math.min(project.model().tokenCap(), prompt + answers);
+        long answers = (long) Math.max(1, parts)
+                * (settings.reprompts() + 1)
+                * (project.model().maxTokens() == null ? 4_096 : project.model().maxTokens());
+        long tokens = project.model().tokenCap() == null
+                ? prompt + answers
+                : Math.min(project.model().tokenCap(), prompt + answers);
         // priced as output tokens: the dearer kind, so the estimate stays an upper bound
         return settings.cost(model, 0, tokens);
     }
@@ -72,14 +75,26 @@ public class LlmBudget {
     /** Sets the amount aside, or fails the job (budget_error, not retried) when the budget cannot hold it. */
     public Reservation reserve(String userId, BigDecimal amount) {
         LocalDate day = LocalDate.now(ZoneOffset.UTC);
-        boolean granted = pool.preparedQuery(RESERVE).execute(Tuple.of(userId, day, amount, settings.dailyBudgetUsd()))
-                .await().atMost(DB_TIMEOUT).rowCount() == 1;
+        boolean granted = pool.preparedQuery(RESERVE)
+                        .execute(Tuple.of(userId, day, amount, settings.dailyBudgetUsd()))
+                        .await()
+                        .atMost(DB_TIMEOUT)
+                        .rowCount()
+                == 1;
         if (!granted) {
-            var rows = pool.preparedQuery(SPENT).execute(Tuple.of(userId, day)).await().atMost(DB_TIMEOUT).iterator();
-            String spent = rows.hasNext() ? rows.next().getBigDecimal("cost_usd").toPlainString() : "0";
-            throw new PipelineException(ErrorClass.BUDGET_ERROR, "daily_budget: the daily LLM budget of $" + settings.dailyBudgetUsd()
-                    + " cannot cover this job (about $" + amount.toPlainString() + "; $" + spent + " spent today, the rest reserved"
-                    + " by running jobs); LLM work resumes when they finish or at 00:00 UTC");
+            var rows = pool.preparedQuery(SPENT)
+                    .execute(Tuple.of(userId, day))
+                    .await()
+                    .atMost(DB_TIMEOUT)
+                    .iterator();
+            String spent =
+                    rows.hasNext() ? rows.next().getBigDecimal("cost_usd").toPlainString() : "0";
+            throw new PipelineException(
+                    ErrorClass.BUDGET_ERROR,
+                    "daily_budget: the daily LLM budget of $" + settings.dailyBudgetUsd()
+                            + " cannot cover this job (about $" + amount.toPlainString() + "; $" + spent
+                            + " spent today, the rest reserved"
+                            + " by running jobs); LLM work resumes when they finish or at 00:00 UTC");
         }
         return new Reservation(userId, day, amount);
     }
@@ -97,9 +112,12 @@ public class LlmBudget {
         long tokens = called ? usage.totalTokens() : 0;
         int calls = called ? usage.calls() : 0;
         if (reservation == null) {
-            return conn.preparedQuery(SPEND).execute(Tuple.of(usage.userId(), cost, tokens, calls)).replaceWithVoid();
+            return conn.preparedQuery(SPEND)
+                    .execute(Tuple.of(usage.userId(), cost, tokens, calls))
+                    .replaceWithVoid();
         }
-        return conn.preparedQuery(SETTLE).execute(Tuple.of(reservation.userId(), reservation.day(), reservation.amount(), cost, tokens, calls))
+        return conn.preparedQuery(SETTLE)
+                .execute(Tuple.of(reservation.userId(), reservation.day(), reservation.amount(), cost, tokens, calls))
                 .replaceWithVoid();
     }
 }

@@ -2,7 +2,6 @@ package io.distill.worker.llm;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +74,9 @@ public interface LlmSettings {
 
     /** What a call cost: its tokens at the model's price (zero for a model without one). */
     default BigDecimal cost(String model, long promptTokens, long completionTokens) {
-        return priceOf(model).map(price -> price.inputPerMillion().multiply(BigDecimal.valueOf(promptTokens))
+        return priceOf(model)
+                .map(price -> price.inputPerMillion()
+                        .multiply(BigDecimal.valueOf(promptTokens))
                         .add(price.outputPerMillion().multiply(BigDecimal.valueOf(completionTokens)))
                         .divide(BigDecimal.valueOf(1_000_000), 6, java.math.RoundingMode.HALF_UP))
                 .orElse(BigDecimal.ZERO);
@@ -87,7 +88,8 @@ public interface LlmSettings {
             if (prices().containsKey(model)) {
                 return Optional.of(prices().get(model));
             }
-            Optional<String> prefix = prices().keySet().stream().filter(model::startsWith)
+            Optional<String> prefix = prices().keySet().stream()
+                    .filter(model::startsWith)
                     .max(java.util.Comparator.comparingInt(String::length));
             if (prefix.isPresent()) {
                 return Optional.of(prices().get(prefix.get()));

@@ -4,7 +4,6 @@ import io.distill.model.ErrorClass;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.pipeline.PipelineException;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +47,10 @@ public class OfflineExtractor implements Extractor {
         ClaimedJob job = request.job();
         pause();
         if (job.retryCount() < failFirstAttempts) {
-            throw new PipelineException(ErrorClass.PROVIDER_ERROR,
-                    "simulated provider failure (fault drill), attempt " + (job.retryCount() + 1) + " of " + failFirstAttempts);
+            throw new PipelineException(
+                    ErrorClass.PROVIDER_ERROR,
+                    "simulated provider failure (fault drill), attempt " + (job.retryCount() + 1) + " of "
+                            + failFirstAttempts);
         }
         String text = document.text();
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -71,14 +72,28 @@ public class OfflineExtractor implements Extractor {
         matches(document, "urls", OfflineFindings.URL, fields, evidence, confidence);
         matches(document, "dates", OfflineFindings.ISO_DATE, fields, evidence, confidence);
         matches(document, "amounts", OfflineFindings.AMOUNT, fields, evidence, confidence);
-        SchemaFill.fill(request.project().definition().schema(), fields, confidence,
+        SchemaFill.fill(
+                request.project().definition().schema(),
+                fields,
+                confidence,
                 new SchemaFill.Clues(text, document.metadata(), job.metadata()));
-        return new Extraction(NAME, "offline", fields, evidence, confidence, Map.of(),
+        return new Extraction(
+                NAME,
+                "offline",
+                fields,
+                evidence,
+                confidence,
+                Map.of(),
                 Map.of("simulated_latency_ms", simulatedLatency.toMillis()));
     }
 
-    private static void matches(DocumentModel document, String field, com.google.re2j.Pattern pattern, Map<String, Object> fields,
-                                Map<String, List<Evidence>> evidence, Map<String, Double> confidence) {
+    private static void matches(
+            DocumentModel document,
+            String field,
+            com.google.re2j.Pattern pattern,
+            Map<String, Object> fields,
+            Map<String, List<Evidence>> evidence,
+            Map<String, Double> confidence) {
         List<Evidence> found = OfflineFindings.matches(document, pattern);
         fields.put(field, found.stream().map(Evidence::quote).toList());
         evidence.put(field, found);

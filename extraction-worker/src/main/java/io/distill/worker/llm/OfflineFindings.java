@@ -3,7 +3,6 @@ package io.distill.worker.llm;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import io.distill.worker.formats.DocumentModel;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,22 +21,65 @@ final class OfflineFindings {
     static final Pattern ISO_DATE = Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}\\b");
     static final Pattern AMOUNT = Pattern.compile(
             "(?:(?:EUR|USD|GBP|CHF|€|\\$|£)\\s?\\d[\\d,.]*|\\d[\\d,.]*\\s?(?:EUR|USD|GBP|CHF|€|\\$|£))");
-    private static final Pattern ISO_DATE_TIME = Pattern.compile(
-            "\\b\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:\\d{2})");
+    private static final Pattern ISO_DATE_TIME =
+            Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:\\d{2})");
     private static final Pattern COMPANY = Pattern.compile(
             "\\b([A-Z][A-Za-z0-9&-]*(?: [A-Z][A-Za-z0-9&-]*){0,3}) (Inc|Corp|Corporation|AG|SE|plc|PLC|Ltd|GmbH|SA|NV|LLC|Group)\\b");
-    private static final Set<String> POSITIVE = Set.of("beat", "beats", "up", "rise", "rises", "rose", "gain", "gains", "growth",
-            "grew", "improved", "improves", "record", "strong", "upgrade", "upgraded", "ahead", "exceeded", "raised", "widened", "buyback");
-    private static final Set<String> NEGATIVE = Set.of("miss", "missed", "misses", "down", "fall", "falls", "fell", "loss", "losses",
-            "decline", "declined", "weak", "downgrade", "downgraded", "cut", "cuts", "warning", "below", "lawsuit", "fraud", "recall");
+    private static final Set<String> POSITIVE = Set.of(
+            "beat",
+            "beats",
+            "up",
+            "rise",
+            "rises",
+            "rose",
+            "gain",
+            "gains",
+            "growth",
+            "grew",
+            "improved",
+            "improves",
+            "record",
+            "strong",
+            "upgrade",
+            "upgraded",
+            "ahead",
+            "exceeded",
+            "raised",
+            "widened",
+            "buyback");
+    private static final Set<String> NEGATIVE = Set.of(
+            "miss",
+            "missed",
+            "misses",
+            "down",
+            "fall",
+            "falls",
+            "fell",
+            "loss",
+            "losses",
+            "decline",
+            "declined",
+            "weak",
+            "downgrade",
+            "downgraded",
+            "cut",
+            "cuts",
+            "warning",
+            "below",
+            "lawsuit",
+            "fraud",
+            "recall");
 
-    private OfflineFindings() {
-    }
+    private OfflineFindings() {}
 
     /** The first non-blank line, at most 120 characters. */
     static String title(String text) {
-        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
-                .map(l -> l.length() > 120 ? l.substring(0, 120) : l).orElse("");
+        return text.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .map(l -> l.length() > 120 ? l.substring(0, 120) : l)
+                .orElse("");
     }
 
     /** The first two sentences of the text with its white space folded, at most 300 characters. */
@@ -56,7 +98,8 @@ final class OfflineFindings {
                 space = false;
             }
             flat.append(c);
-            boolean endsSentence = (c == '.' || c == '!' || c == '?') && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
+            boolean endsSentence = (c == '.' || c == '!' || c == '?')
+                    && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
             sentences += endsSentence ? 1 : 0;
         }
         return flat.length() > 300 ? flat.substring(0, 300) : flat.toString();
@@ -68,7 +111,8 @@ final class OfflineFindings {
         int start = 0;
         for (int i = 0; i < text.length() && found.size() < limit; i++) {
             char c = text.charAt(i);
-            boolean end = (c == '.' || c == '!' || c == '?') && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
+            boolean end = (c == '.' || c == '!' || c == '?')
+                    && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
             if (end || c == '\n' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
                 String sentence = text.substring(start, i + 1).strip().replace('\n', ' ');
                 if (sentence.length() > 20) {

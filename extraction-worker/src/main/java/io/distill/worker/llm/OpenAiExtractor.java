@@ -21,7 +21,6 @@ import io.distill.model.Json;
 import io.distill.model.projects.ProjectDefinition;
 import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.pipeline.PipelineException;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -69,8 +68,7 @@ public class OpenAiExtractor implements Extractor {
     }
 
     /** The parsed answer of one part and what its call reported. */
-    private record Answer(ObjectNode record, List<JsonNode> evidence, String model, String responseId) {
-    }
+    private record Answer(ObjectNode record, List<JsonNode> evidence, String model, String responseId) {}
 
     @Override
     public Extraction extract(DocumentModel document, ExtractionRequest request) {
@@ -78,15 +76,19 @@ public class OpenAiExtractor implements Extractor {
         String modelName = modelFor(request, project);
         OpenAiChatRequestParameters.Builder shape = OpenAiChatRequestParameters.builder()
                 .modelName(modelName)
-                .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
-                        .jsonSchema(JsonSchema.builder().name("distill_record")
-                                .rootElement(JsonRawSchema.from(Json.write(Prompts.answerSchema(project)))).build())
+                .responseFormat(ResponseFormat.builder()
+                        .type(ResponseFormatType.JSON)
+                        .jsonSchema(JsonSchema.builder()
+                                .name("distill_record")
+                                .rootElement(JsonRawSchema.from(Json.write(Prompts.answerSchema(project))))
+                                .build())
                         .build());
         if (settings.isReasoning(modelName)) {
             // reasoning models refuse max_tokens and any temperature but the default
             shape.maxCompletionTokens(project.model().maxTokens());
         } else {
-            shape.temperature(project.model().temperature()).maxOutputTokens(project.model().maxTokens());
+            shape.temperature(project.model().temperature())
+                    .maxOutputTokens(project.model().maxTokens());
         }
         OpenAiChatRequestParameters parameters = shape.build();
         String nonce = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -99,8 +101,10 @@ public class OpenAiExtractor implements Extractor {
         long t0 = System.nanoTime();
         String answeredBy = modelName;
         for (int i = 0; i < parts.size(); i++) {
-            List<ChatMessage> messages = List.of(SystemMessage.from(system),
-                    UserMessage.from(Prompts.document(parts.get(i).text(), request.job().metadata(), i + 1, parts.size(), nonce)));
+            List<ChatMessage> messages = List.of(
+                    SystemMessage.from(system),
+                    UserMessage.from(Prompts.document(
+                            parts.get(i).text(), request.job().metadata(), i + 1, parts.size(), nonce)));
             Answer answer = ask(messages, parameters, request, project);
             records.add(answer.record());
             evidence.addAll(answer.evidence());
@@ -119,7 +123,8 @@ public class OpenAiExtractor implements Extractor {
         telemetry.put("calls", request.usage().calls());
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = Json.mapper().convertValue(record, Map.class);
-        return new Extraction(NAME, "llm", fields, grounded.evidence(), grounded.confidence(), grounded.summary(), telemetry);
+        return new Extraction(
+                NAME, "llm", fields, grounded.evidence(), grounded.confidence(), grounded.summary(), telemetry);
     }
 
     /** The project's model, or the one the job chose among those the project allows. */
@@ -129,21 +134,27 @@ public class OpenAiExtractor implements Extractor {
             return project.model().name() != null ? project.model().name() : settings.defaultModel();
         }
         if (!project.model().allows(chosen, settings.defaultModel())) {
-            throw new PipelineException(ErrorClass.VALIDATION_ERROR, "option model: '" + chosen
-                    + "' is not a model this project allows (model.name and model.allowed of its definition)");
+            throw new PipelineException(
+                    ErrorClass.VALIDATION_ERROR,
+                    "option model: '" + chosen
+                            + "' is not a model this project allows (model.name and model.allowed of its definition)");
         }
         return chosen;
     }
 
     /** One part: ask, and ask again (bounded) while the answer is not a usable JSON record. */
-    private Answer ask(List<ChatMessage> messages, OpenAiChatRequestParameters parameters, ExtractionRequest request,
-                       ProjectDefinition project) {
+    private Answer ask(
+            List<ChatMessage> messages,
+            OpenAiChatRequestParameters parameters,
+            ExtractionRequest request,
+            ProjectDefinition project) {
         List<ChatMessage> conversation = new ArrayList<>(messages);
         for (int round = 0; ; round++) {
             ChatResponse response = call(conversation, parameters, request);
             String text = response.aiMessage().text();
             String problem = response.finishReason() == FinishReason.LENGTH
-                    ? "truncated: the answer hit the token limit" : problemWith(text);
+                    ? "truncated: the answer hit the token limit"
+                    : problemWith(text);
             if (problem == null) {
                 ObjectNode answer = (ObjectNode) Json.read(text, JsonNode.class);
                 List<JsonNode> evidence = new ArrayList<>();
@@ -151,8 +162,10 @@ public class OpenAiExtractor implements Extractor {
                 return new Answer((ObjectNode) answer.get("record"), evidence, response.modelName(), response.id());
             }
             if (round >= settings.reprompts()) {
-                throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "malformed_json: " + problem
-                        + " (after " + (round + 1) + " answers)", null);
+                throw PipelineException.permanent(
+                        ErrorClass.VALIDATION_ERROR,
+                        "malformed_json: " + problem + " (after " + (round + 1) + " answers)",
+                        null);
             }
             conversation.add(AiMessage.from(text == null ? "" : text));
             conversation.add(UserMessage.from(Prompts.repair(problem)));
@@ -160,19 +173,30 @@ public class OpenAiExtractor implements Extractor {
         // unreachable: the loop returns or throws
     }
 
-    private ChatResponse call(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
+    private ChatResponse call(
+            List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
         checkTokenCap(conversation, request);
-        String tag = "distill:" + request.job().id() + ":" + request.job().leaseVersion() + ":" + request.usage().calls();
+        String tag = "distill:" + request.job().id() + ":" + request.job().leaseVersion() + ":"
+                + request.usage().calls();
         rateLimiter.acquire(provider);
         ProviderCalls.Tally tally = ProviderCalls.open(tag);
         ChatResponse response;
         try {
-            response = model.chat(ChatRequest.builder().messages(conversation)
-                    .parameters(OpenAiChatRequestParameters.builder().overrideWith(parameters).user(tag).build()).build());
+            response = model.chat(ChatRequest.builder()
+                    .messages(conversation)
+                    .parameters(OpenAiChatRequestParameters.builder()
+                            .overrideWith(parameters)
+                            .user(tag)
+                            .build())
+                    .build());
         } catch (RuntimeException failure) {
             if (tally.usage() != null) {
                 // answered, then thrown (a refusal): its tokens are billed all the same
-                account(parameters.modelName(), tally.usage().promptTokens(), tally.usage().completionTokens(), request);
+                account(
+                        parameters.modelName(),
+                        tally.usage().promptTokens(),
+                        tally.usage().completionTokens(),
+                        request);
             }
             throw ProviderFaults.classify(failure, tally.retryAfter());
         } finally {
@@ -180,11 +204,16 @@ public class OpenAiExtractor implements Extractor {
             ProviderCalls.close(tag);
         }
         TokenUsage tokens = response.tokenUsage();
-        account(response.modelName(), tokens == null ? null : tokens.inputTokenCount(), tokens == null ? null : tokens.outputTokenCount(), request);
+        account(
+                response.modelName(),
+                tokens == null ? null : tokens.inputTokenCount(),
+                tokens == null ? null : tokens.outputTokenCount(),
+                request);
         Integer cap = request.project().definition().model().tokenCap();
         if (cap != null && request.usage().totalTokens() > cap) {
-            throw new PipelineException(ErrorClass.BUDGET_ERROR, "token_cap: the job used " + request.usage().totalTokens()
-                    + " tokens, the project allows " + cap);
+            throw new PipelineException(
+                    ErrorClass.BUDGET_ERROR,
+                    "token_cap: the job used " + request.usage().totalTokens() + " tokens, the project allows " + cap);
         }
         return response;
     }
@@ -195,13 +224,25 @@ public class OpenAiExtractor implements Extractor {
         if (cap == null) {
             return;
         }
-        long chars = conversation.stream().mapToLong(m -> m instanceof UserMessage u ? u.singleText().length()
-                : m instanceof SystemMessage sys ? sys.text().length() : m instanceof AiMessage ai && ai.text() != null ? ai.text().length() : 0).sum();
-        long estimate = request.usage().totalTokens() + (long) Math.ceil(chars * settings.tokensPerChar())
-                + Optional.ofNullable(request.project().definition().model().maxTokens()).orElse(0);
+        long chars = conversation.stream()
+                .mapToLong(m -> m instanceof UserMessage u
+                        ? u.singleText().length()
+                        : m instanceof SystemMessage sys
+                                ? sys.text().length()
+                                : m instanceof AiMessage ai && ai.text() != null
+                                        ? ai.text().length()
+                                        : 0)
+                .sum();
+        long estimate = request.usage().totalTokens()
+                + (long) Math.ceil(chars * settings.tokensPerChar())
+                + Optional.ofNullable(request.project().definition().model().maxTokens())
+                        .orElse(0);
         if (estimate > cap) {
-            throw PipelineException.permanent(ErrorClass.BUDGET_ERROR, "token_cap: the next call could take the job to about "
-                    + estimate + " tokens, the project allows " + cap + " (no call made)", null);
+            throw PipelineException.permanent(
+                    ErrorClass.BUDGET_ERROR,
+                    "token_cap: the next call could take the job to about " + estimate + " tokens, the project allows "
+                            + cap + " (no call made)",
+                    null);
         }
     }
 
@@ -225,8 +266,8 @@ public class OpenAiExtractor implements Extractor {
         return answer.isObject() && answer.path("record").isObject() ? null : "no \"record\" object in the answer";
     }
 
-    private record Grounded(Map<String, List<Evidence>> evidence, Map<String, Double> confidence, Map<String, Object> summary) {
-    }
+    private record Grounded(
+            Map<String, List<Evidence>> evidence, Map<String, Double> confidence, Map<String, Object> summary) {}
 
     /**
      * Finds each quote in the document. A value whose quote is not found is flagged and its
@@ -251,7 +292,8 @@ public class OpenAiExtractor implements Extractor {
         Set<String> quotedFields = new LinkedHashSet<>();
         evidence.keySet().forEach(f -> quotedFields.add(topLevel(f)));
         quotedFields.addAll(ungroundedFields);
-        double base = record.path("confidence").isNumber() ? record.get("confidence").asDouble() : 1.0;
+        double base =
+                record.path("confidence").isNumber() ? record.get("confidence").asDouble() : 1.0;
         Map<String, Double> confidence = new LinkedHashMap<>();
         List<String> unquoted = new ArrayList<>();
         record.properties().forEach(entry -> {
@@ -284,7 +326,7 @@ public class OpenAiExtractor implements Extractor {
 
     private static String topLevel(String path) {
         int cut = path.length();
-        for (char c : new char[]{'.', '['}) {
+        for (char c : new char[] {'.', '['}) {
             int at = path.indexOf(c);
             if (at >= 0) {
                 cut = Math.min(cut, at);

@@ -1,6 +1,8 @@
 package io.distill.worker.llm;
 
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
+import dev.langchain4j.model.openai.internal.shared.Usage;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.client.ClientResponseContext;
@@ -8,9 +10,6 @@ import jakarta.ws.rs.client.ClientResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
-import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
-import dev.langchain4j.model.openai.internal.shared.Usage;
-
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -75,8 +74,10 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws java.io.IOException {
         Object body = context.proceed();
-        if (body instanceof ChatCompletionResponse response && response.usage() != null
-                && context.getProperty(TAG) instanceof String tag && OPEN.get(tag) != null) {
+        if (body instanceof ChatCompletionResponse response
+                && response.usage() != null
+                && context.getProperty(TAG) instanceof String tag
+                && OPEN.get(tag) != null) {
             OPEN.get(tag).usage = response.usage();
         }
         return body;
@@ -91,7 +92,9 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
     }
 
     private static Tally tallyOf(ClientRequestContext request) {
-        return request.getEntity() instanceof ChatCompletionRequest chat && chat.user() != null ? OPEN.get(chat.user()) : null;
+        return request.getEntity() instanceof ChatCompletionRequest chat && chat.user() != null
+                ? OPEN.get(chat.user())
+                : null;
     }
 
     /** Seconds or an HTTP date (RFC 9110); null when absent or unreadable. */
@@ -103,7 +106,8 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration until = Duration.between(
+                        ZonedDateTime.now(), ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (DateTimeParseException e) {
                 return null;

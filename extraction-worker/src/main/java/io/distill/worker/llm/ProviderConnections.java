@@ -26,6 +26,7 @@ public class ProviderConnections implements RestClientListener {
 
     static int size(Config config) {
         return config.getOptionalValue("distill.llm.connections", Integer.class)
-                .orElseGet(() -> config.getOptionalValue(IN_FLIGHT, Integer.class).orElse(16));
+                .orElseGet(
+                        () -> config.getOptionalValue(IN_FLIGHT, Integer.class).orElse(16));
     }
 }

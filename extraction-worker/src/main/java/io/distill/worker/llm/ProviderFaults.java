@@ -7,7 +7,6 @@ import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import io.distill.model.ErrorClass;
 import io.distill.worker.pipeline.PipelineException;
-
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,8 +18,7 @@ import java.util.Locale;
  * (final: the same request gets the same answer).
  */
 final class ProviderFaults {
-    private ProviderFaults() {
-    }
+    private ProviderFaults() {}
 
     static PipelineException classify(RuntimeException failure, Duration retryAfter) {
         Integer status = statusOf(failure);
@@ -32,9 +30,13 @@ final class ProviderFaults {
             if (body.contains("insufficient_quota")) {
                 return permanent("quota_exhausted", "HTTP 429, the account's quota is exhausted", failure);
             }
-            return new PipelineException(ErrorClass.PROVIDER_ERROR,
-                    "rate_limited: HTTP 429" + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + " s"),
-                    true, retryAfter, failure);
+            return new PipelineException(
+                    ErrorClass.PROVIDER_ERROR,
+                    "rate_limited: HTTP 429"
+                            + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + " s"),
+                    true,
+                    retryAfter,
+                    failure);
         }
         if (failure instanceof AuthenticationException || status != null && (status == 401 || status == 403)) {
             return permanent("unauthorized", "HTTP " + status + ", the provider refused the API key", failure);
@@ -45,7 +47,9 @@ final class ProviderFaults {
         if (status != null && status >= 500) {
             return retryable("server_error", "HTTP " + status, failure);
         }
-        if (failure instanceof InvalidRequestException || failure instanceof ModelNotFoundException || status != null && status >= 400) {
+        if (failure instanceof InvalidRequestException
+                || failure instanceof ModelNotFoundException
+                || status != null && status >= 400) {
             return permanent("bad_request", "HTTP " + status + ": " + shorten(body), failure);
         }
         return retryable("unavailable", failure.getClass().getSimpleName() + ": " + shorten(body), failure);
@@ -63,8 +67,11 @@ final class ProviderFaults {
     private static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (t instanceof dev.langchain4j.exception.TimeoutException || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof SocketTimeoutException || message.contains("timeout") || message.contains("timed out")) {
+            if (t instanceof dev.langchain4j.exception.TimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof SocketTimeoutException
+                    || message.contains("timeout")
+                    || message.contains("timed out")) {
                 return true;
             }
         }

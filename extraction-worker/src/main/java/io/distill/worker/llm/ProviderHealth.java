@@ -1,12 +1,11 @@
 package io.distill.worker.llm;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.net.URI;
 
 /**
  * Readiness says which extractor this worker runs and where its model lives (host only, never the
@@ -19,8 +18,11 @@ public class ProviderHealth implements HealthCheck {
     private final String provider;
     private final String baseUrl;
 
-    public ProviderHealth(Extractor extractor, @ConfigProperty(name = "distill.extraction.provider") String provider,
-                          @ConfigProperty(name = "quarkus.langchain4j.openai.base-url", defaultValue = "https://api.openai.com/v1/") String baseUrl) {
+    public ProviderHealth(
+            Extractor extractor,
+            @ConfigProperty(name = "distill.extraction.provider") String provider,
+            @ConfigProperty(name = "quarkus.langchain4j.openai.base-url", defaultValue = "https://api.openai.com/v1/")
+                    String baseUrl) {
         this.extractor = extractor;
         this.provider = provider;
         this.baseUrl = baseUrl;
@@ -28,7 +30,10 @@ public class ProviderHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("llm-provider").up().withData("provider", provider).withData("extractor", extractor.name());
+        var response = HealthCheckResponse.named("llm-provider")
+                .up()
+                .withData("provider", provider)
+                .withData("extractor", extractor.name());
         if (extractor.usesProvider()) {
             response.withData("endpoint", URI.create(baseUrl).getHost()).withData("apiKey", "configured");
         }

@@ -3,7 +3,6 @@ package io.distill.worker.llm;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 
 /**
@@ -37,8 +36,13 @@ public class ProviderRateLimiter {
         if (perSecond <= 0) {
             return;
         }
-        double tokens = pool.preparedQuery(RESERVE).execute(Tuple.of(provider, burst, perSecond))
-                .await().atMost(Duration.ofSeconds(30)).iterator().next().getDouble("tokens");
+        double tokens = pool.preparedQuery(RESERVE)
+                .execute(Tuple.of(provider, burst, perSecond))
+                .await()
+                .atMost(Duration.ofSeconds(30))
+                .iterator()
+                .next()
+                .getDouble("tokens");
         if (tokens < 0) {
             try {
                 Thread.sleep((long) Math.ceil(-tokens / perSecond * 1000));

@@ -3,7 +3,6 @@ package io.distill.worker.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /**
@@ -12,8 +11,7 @@ import java.util.List;
  * repeating an element.
  */
 final class RecordMerge {
-    private RecordMerge() {
-    }
+    private RecordMerge() {}
 
     static ObjectNode merge(List<ObjectNode> parts) {
         ObjectNode merged = parts.get(0).deepCopy();

@@ -2,7 +2,6 @@ package io.distill.worker.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
-
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -26,11 +25,9 @@ final class SchemaFill {
     static final double HEURISTIC = 0.5;
 
     /** Where values may come from besides the findings: the text, the document's and the job's metadata. */
-    record Clues(String text, Map<String, Object> documentMetadata, Map<String, Object> jobMetadata) {
-    }
+    record Clues(String text, Map<String, Object> documentMetadata, Map<String, Object> jobMetadata) {}
 
-    private SchemaFill() {
-    }
+    private SchemaFill() {}
 
     static void fill(JsonNode schema, Map<String, Object> fields, Map<String, Double> confidence, Clues clues) {
         Map<String, Object> computed = new LinkedHashMap<>(fields);
@@ -76,9 +73,11 @@ final class SchemaFill {
         String text = clues.text();
         return switch (name) {
             case "headline", "topic" -> title;
-            case "event_fingerprint" -> Json.canonicalHash(title.toLowerCase(Locale.ROOT)).substring(0, 16);
+            case "event_fingerprint" ->
+                Json.canonicalHash(title.toLowerCase(Locale.ROOT)).substring(0, 16);
             case "event_action" -> "create";
-            case "event_time", "published_at" -> firstNonNull(instant(OfflineFindings.firstDateTime(text)), postedAt(clues.jobMetadata()));
+            case "event_time", "published_at" ->
+                firstNonNull(instant(OfflineFindings.firstDateTime(text)), postedAt(clues.jobMetadata()));
             case "sentiment" -> OfflineFindings.sentiment(text);
             case "is_breaking" -> breaking(title);
             case "breaking_window" -> breaking(title) ? "PT2H" : null;
@@ -110,7 +109,9 @@ final class SchemaFill {
     }
 
     private static String reportType(String text) {
-        String lower = text.length() > 20_000 ? text.substring(0, 20_000).toLowerCase(Locale.ROOT) : text.toLowerCase(Locale.ROOT);
+        String lower = text.length() > 20_000
+                ? text.substring(0, 20_000).toLowerCase(Locale.ROOT)
+                : text.toLowerCase(Locale.ROOT);
         if (lower.contains("downgrade")) {
             return "downgrade";
         }

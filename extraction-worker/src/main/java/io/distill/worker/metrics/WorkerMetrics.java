@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 
 /**
@@ -23,18 +22,37 @@ public class WorkerMetrics {
 
     /** {@code outcome}: completed, retry or failed; {@code error}: the error class, "none" on success. */
     public void attemptEnded(String outcome, String error) {
-        Counter.builder("distill.jobs.attempts").tag("outcome", outcome).tag("error", error).register(registry).increment();
+        Counter.builder("distill.jobs.attempts")
+                .tag("outcome", outcome)
+                .tag("error", error)
+                .register(registry)
+                .increment();
     }
 
     public void stage(String stage, long millis) {
-        Timer.builder("distill.stage.duration").tag("stage", stage).publishPercentileHistogram()
-                .register(registry).record(Duration.ofMillis(millis));
+        Timer.builder("distill.stage.duration")
+                .tag("stage", stage)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofMillis(millis));
     }
 
     public void llm(LlmUsage usage) {
-        Counter.builder("distill.llm.requests").description("HTTP requests to the LLM provider").register(registry).increment(usage.calls());
-        Counter.builder("distill.llm.tokens").tag("type", "prompt").register(registry).increment(usage.promptTokens());
-        Counter.builder("distill.llm.tokens").tag("type", "completion").register(registry).increment(usage.completionTokens());
-        Counter.builder("distill.llm.cost").baseUnit("usd").register(registry).increment(usage.costUsd().doubleValue());
+        Counter.builder("distill.llm.requests")
+                .description("HTTP requests to the LLM provider")
+                .register(registry)
+                .increment(usage.calls());
+        Counter.builder("distill.llm.tokens")
+                .tag("type", "prompt")
+                .register(registry)
+                .increment(usage.promptTokens());
+        Counter.builder("distill.llm.tokens")
+                .tag("type", "completion")
+                .register(registry)
+                .increment(usage.completionTokens());
+        Counter.builder("distill.llm.cost")
+                .baseUnit("usd")
+                .register(registry)
+                .increment(usage.costUsd().doubleValue());
     }
 }

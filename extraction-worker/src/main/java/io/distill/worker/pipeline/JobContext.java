@@ -7,7 +7,6 @@ import io.distill.worker.formats.Source;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.llm.Extraction;
 import io.distill.worker.projects.Project;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -14,7 +14,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,18 @@ public class Pipeline {
     private final WorkerMetrics metrics;
     private final Tracer tracer;
 
-    public Pipeline(LoadStage load, TextExtractStage textExtract, LlmExtractStage llmExtract, ValidateStage validate,
-                    PersistStage persist, EmitStage emit, StageExecutor executor, PipelineSettings settings,
-                    ProgressPublisher progress, WorkerMetrics metrics, Tracer tracer) {
+    public Pipeline(
+            LoadStage load,
+            TextExtractStage textExtract,
+            LlmExtractStage llmExtract,
+            ValidateStage validate,
+            PersistStage persist,
+            EmitStage emit,
+            StageExecutor executor,
+            PipelineSettings settings,
+            ProgressPublisher progress,
+            WorkerMetrics metrics,
+            Tracer tracer) {
         this.stages = List.of(load, textExtract, llmExtract, validate, persist, emit);
         this.executor = executor;
         this.settings = settings;
@@ -58,7 +66,8 @@ public class Pipeline {
             long t0 = System.nanoTime();
             // one span per stage, children of the job's consumer span: the trace shows where the time went
             Span span = tracer.spanBuilder("distill.stage " + stage.stage().name())
-                    .setAttribute("distill.job.id", context.job().id().toString()).startSpan();
+                    .setAttribute("distill.job.id", context.job().id().toString())
+                    .startSpan();
             Context traced = Context.current().with(span);
             try {
                 executor.run(context, stage.stage().name(), limit, () -> {
@@ -76,7 +85,8 @@ public class Pipeline {
             context.recordTiming(stage.stage().name(), millis);
             metrics.stage(stage.stage().name(), millis);
             if (stage.reportsProgress()) {
-                progress.stageDone(context, stage.stage(), stages.get(i + 1).stage(), millis, Map.copyOf(context.stageMillis()));
+                progress.stageDone(
+                        context, stage.stage(), stages.get(i + 1).stage(), millis, Map.copyOf(context.stageMillis()));
             }
         }
     }

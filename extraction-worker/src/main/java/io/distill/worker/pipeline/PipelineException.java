@@ -1,7 +1,6 @@
 package io.distill.worker.pipeline;
 
 import io.distill.model.ErrorClass;
-
 import java.time.Duration;
 
 /**
@@ -22,7 +21,8 @@ public class PipelineException extends RuntimeException {
         this(errorClass, detail, errorClass.retryable(), null, cause);
     }
 
-    public PipelineException(ErrorClass errorClass, String detail, boolean retryable, Duration retryAfter, Throwable cause) {
+    public PipelineException(
+            ErrorClass errorClass, String detail, boolean retryable, Duration retryAfter, Throwable cause) {
         super(detail, cause);
         this.errorClass = errorClass;
         this.retryable = retryable;

@@ -3,7 +3,6 @@ package io.distill.worker.pipeline;
 import io.distill.model.Stage;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -27,10 +26,11 @@ public interface PipelineSettings {
     int maxLeaseExpiries();
 
     default Duration timeout(Stage stage) {
-        Duration limit = stageTimeout().get(stage.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        Duration limit =
+                stageTimeout().get(stage.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         if (limit == null) {
-            throw new IllegalStateException("distill.pipeline.stage-timeout." + stage.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + " is not set");
+            throw new IllegalStateException("distill.pipeline.stage-timeout."
+                    + stage.name().toLowerCase(Locale.ROOT).replace('_', '-') + " is not set");
         }
         return limit;
     }

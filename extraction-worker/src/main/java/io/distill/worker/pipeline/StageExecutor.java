@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.MDC;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -20,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.MDC;
 
 /**
  * Runs one stage of one job on a bounded pool of threads, under the stage's deadline. At the
@@ -35,14 +34,20 @@ public class StageExecutor {
 
     public StageExecutor(PipelineSettings settings, MeterRegistry registry) {
         AtomicInteger number = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(settings.stageThreads(), settings.stageThreads(), 1, TimeUnit.MINUTES,
-                new LinkedBlockingQueue<>(), r -> {
+        this.threads = new ThreadPoolExecutor(
+                settings.stageThreads(),
+                settings.stageThreads(),
+                1,
+                TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(),
+                r -> {
                     Thread thread = new Thread(r, "stage-" + number.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
         Gauge.builder("distill.stage.threads.stuck", pastDeadline, Set::size)
-                .description("stage threads still running a stage whose deadline passed").register(registry);
+                .description("stage threads still running a stage whose deadline passed")
+                .register(registry);
     }
 
     /** Runs {@code work} within {@code limit}; throws {@link PipelineException} or {@link LeaseLostException}. */
@@ -73,8 +78,10 @@ public class StageExecutor {
                     pastDeadline.remove(thread);
                 }
             }
-            throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR,
-                    "too_slow: " + stageName + " took longer than its deadline of " + limit.toSeconds() + " s", null);
+            throw PipelineException.permanent(
+                    ErrorClass.VALIDATION_ERROR,
+                    "too_slow: " + stageName + " took longer than its deadline of " + limit.toSeconds() + " s",
+                    null);
         } catch (CancellationException e) {
             // the lease keeper stopped it: the job was cancelled or taken over
             throw new LeaseLostException(context.job().id());
@@ -94,11 +101,16 @@ public class StageExecutor {
             return (RuntimeException) failure;
         }
         if (failure instanceof Error) {
-            return PipelineException.permanent(ErrorClass.INTERNAL_ERROR,
-                    "poison: " + stageName + " failed with " + failure.getClass().getSimpleName(), failure);
+            return PipelineException.permanent(
+                    ErrorClass.INTERNAL_ERROR,
+                    "poison: " + stageName + " failed with "
+                            + failure.getClass().getSimpleName(),
+                    failure);
         }
-        return new PipelineException(ErrorClass.INTERNAL_ERROR,
-                stageName + " failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
+        return new PipelineException(
+                ErrorClass.INTERNAL_ERROR,
+                stageName + " failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage(),
+                failure);
     }
 
     /** Threads whose stage is past its deadline and still running (they ignored the interruption). */

@@ -10,14 +10,13 @@ import io.distill.worker.pipeline.LeaseLostException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The one component that publishes job events. An attempt numbers its events from the block its
@@ -37,9 +36,11 @@ public class ProgressPublisher {
     private final JobStore store;
     private final long writeAfterMillis;
 
-    public ProgressPublisher(@Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                             MutinyEmitter<String> events, JobStore store,
-                             @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter) {
+    public ProgressPublisher(
+            @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                    MutinyEmitter<String> events,
+            JobStore store,
+            @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter) {
         this.events = events;
         this.store = store;
         this.writeAfterMillis = writeAfter.toMillis();
@@ -47,8 +48,13 @@ public class ProgressPublisher {
 
     /** The claim: the job is processing, LOAD running (the claim wrote the row). */
     public void claimed(JobContext context) {
-        publish(ProgressEvent.of(context.job().id(), context.job().userId(), Stage.LOAD, JobStatus.PROCESSING,
-                context.progress(), context.job().seq()));
+        publish(ProgressEvent.of(
+                context.job().id(),
+                context.job().userId(),
+                Stage.LOAD,
+                JobStatus.PROCESSING,
+                context.progress(),
+                context.job().seq()));
     }
 
     /**
@@ -64,17 +70,26 @@ public class ProgressPublisher {
             }
             context.progressWritten();
         }
-        publish(ProgressEvent.of(context.job().id(), context.job().userId(), next, JobStatus.PROCESSING, progress, seq));
+        publish(ProgressEvent.of(
+                context.job().id(), context.job().userId(), next, JobStatus.PROCESSING, progress, seq));
     }
 
     /** The completion PERSIST wrote with the attempt's last number. */
     public void completed(JobContext context) {
-        publish(ProgressEvent.of(context.job().id(), context.job().userId(), Stage.EMIT, JobStatus.COMPLETED, 100, context.seq()));
+        publish(ProgressEvent.of(
+                context.job().id(), context.job().userId(), Stage.EMIT, JobStatus.COMPLETED, 100, context.seq()));
     }
 
     /** The end of a failed attempt (failed, or pending until a retry), at the stage that failed. */
-    public void ended(JobContext context, JobStatus status, JobStore.Progress stored, String errorCode, String message) {
-        publish(ProgressEvent.of(context.job().id(), context.job().userId(), context.stage(), status, stored.progress(), stored.seq())
+    public void ended(
+            JobContext context, JobStatus status, JobStore.Progress stored, String errorCode, String message) {
+        publish(ProgressEvent.of(
+                        context.job().id(),
+                        context.job().userId(),
+                        context.stage(),
+                        status,
+                        stored.progress(),
+                        stored.seq())
                 .withError(errorCode, message));
     }
 
@@ -89,9 +104,16 @@ public class ProgressPublisher {
      * publish is logged, not fatal: the gateway sends the stored state to whoever (re)subscribes.
      */
     private void publish(ProgressEvent event) {
-        Message<String> message = Message.of(Json.write(event)).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId().toString()).build());
-        events.sendMessage(message).subscribe().with(sent -> { },
-                failure -> LOG.warnf("progress event for job %s (seq %d) not published: %s", event.jobId(), event.seq(), failure.toString()));
+        Message<String> message = Message.of(Json.write(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.jobId().toString())
+                        .build());
+        events.sendMessage(message)
+                .subscribe()
+                .with(
+                        sent -> {},
+                        failure -> LOG.warnf(
+                                "progress event for job %s (seq %d) not published: %s",
+                                event.jobId(), event.seq(), failure.toString()));
     }
 }

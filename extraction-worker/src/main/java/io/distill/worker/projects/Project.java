@@ -3,7 +3,6 @@ package io.distill.worker.projects;
 import io.distill.model.projects.ProjectDefinition;
 import io.distill.model.projects.RecordValidator;
 import io.distill.model.projects.Templates;
-
 import java.util.UUID;
 
 /** The project version a job runs with, compiled once: its definition and the validator built from it. */

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -25,8 +24,7 @@ public class ProjectCatalog {
     private static final String LOAD = "select definition from project_versions where project_id = $1 and version = $2";
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
 
-    private record Key(UUID id, int version) {
-    }
+    private record Key(UUID id, int version) {}
 
     private final Pool pool;
     private final Map<Key, Project> compiled = new ConcurrentHashMap<>();
@@ -44,16 +42,22 @@ public class ProjectCatalog {
     }
 
     private Project load(Key key) {
-        RowIterator<Row> rows = pool.preparedQuery(LOAD).execute(Tuple.of(key.id(), key.version()))
-                .await().atMost(DB_TIMEOUT).iterator();
+        RowIterator<Row> rows = pool.preparedQuery(LOAD)
+                .execute(Tuple.of(key.id(), key.version()))
+                .await()
+                .atMost(DB_TIMEOUT)
+                .iterator();
         if (!rows.hasNext()) {
-            throw new PipelineException(ErrorClass.SOURCE_ERROR, "project " + key.id() + " version " + key.version() + " does not exist");
+            throw new PipelineException(
+                    ErrorClass.SOURCE_ERROR, "project " + key.id() + " version " + key.version() + " does not exist");
         }
-        ProjectDefinition definition = Json.read(rows.next().getJsonObject("definition").encode(), ProjectDefinition.class);
+        ProjectDefinition definition =
+                Json.read(rows.next().getJsonObject("definition").encode(), ProjectDefinition.class);
         try {
             return Project.of(key.id(), key.version(), definition);
         } catch (InvalidProjectException e) {
-            throw new PipelineException(ErrorClass.VALIDATION_ERROR, "project " + key.id() + " is invalid: " + e.getMessage());
+            throw new PipelineException(
+                    ErrorClass.VALIDATION_ERROR, "project " + key.id() + " is invalid: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.distill.worker.records;
 
+import static io.distill.worker.records.RecordValues.number;
+import static io.distill.worker.records.RecordValues.text;
+
 import io.distill.model.projects.RecordKind;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.projects.Project;
@@ -9,14 +12,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.distill.worker.records.RecordValues.number;
-import static io.distill.worker.records.RecordValues.text;
 
 /**
  * One report row per user, project and duplicate key: the same report e-mail sent twice is counted
@@ -43,17 +42,30 @@ public class BrokerReportWriter implements RecordWriter {
     @Override
     public Uni<JsonObject> write(SqlConnection conn, ClaimedJob job, Project project, Map<String, Object> record) {
         String key = RecordValues.duplicateKey(record, project.definition().dedupeKey());
-        Tuple row = Tuple.tuple().addValue(UUID.randomUUID()).addValue(job.userId()).addValue(project.id()).addValue(key)
-                .addValue(job.id()).addValue(text(record, "broker")).addValue(text(record, "company_canonical"))
-                .addValue(text(record, "company_raw")).addValue(text(record, "report_type")).addValue(text(record, "title"))
-                .addValue(text(record, "summary")).addValue(RecordValues.timestamp(record, "published_at"))
-                .addValue(number(record, "confidence")).addValue(JsonObject.mapFrom(record));
+        Tuple row = Tuple.tuple()
+                .addValue(UUID.randomUUID())
+                .addValue(job.userId())
+                .addValue(project.id())
+                .addValue(key)
+                .addValue(job.id())
+                .addValue(text(record, "broker"))
+                .addValue(text(record, "company_canonical"))
+                .addValue(text(record, "company_raw"))
+                .addValue(text(record, "report_type"))
+                .addValue(text(record, "title"))
+                .addValue(text(record, "summary"))
+                .addValue(RecordValues.timestamp(record, "published_at"))
+                .addValue(number(record, "confidence"))
+                .addValue(JsonObject.mapFrom(record));
         return conn.preparedQuery(UPSERT).execute(row).chain(rows -> {
             Row r = rows.iterator().next();
             UUID id = r.getUUID("id");
             boolean inserted = r.getBoolean("inserted");
-            JsonObject outcome = new JsonObject().put("kind", kind().code()).put("id", id.toString())
-                    .put("duplicateKey", key).put("duplicate", !inserted);
+            JsonObject outcome = new JsonObject()
+                    .put("kind", kind().code())
+                    .put("id", id.toString())
+                    .put("duplicateKey", key)
+                    .put("duplicate", !inserted);
             if (!inserted) {
                 return Uni.createFrom().item(outcome);
             }
@@ -62,12 +74,19 @@ public class BrokerReportWriter implements RecordWriter {
             for (Object item : record.get("key_points") instanceof List<?> list ? list : List.of()) {
                 Map<?, ?> point = (Map<?, ?>) item;
                 // numbered by position: the rules have checked the model's own numbering already
-                points.add(Tuple.of(id, job.userId(), ++order, String.valueOf(point.get("point_text")),
-                        point.get("point_type") == null ? null : point.get("point_type").toString(),
+                points.add(Tuple.of(
+                        id,
+                        job.userId(),
+                        ++order,
+                        String.valueOf(point.get("point_text")),
+                        point.get("point_type") == null
+                                ? null
+                                : point.get("point_type").toString(),
                         point.get("confidence") instanceof Number n ? new java.math.BigDecimal(n.toString()) : null));
             }
             outcome.put("points", points.size());
-            return points.isEmpty() ? Uni.createFrom().item(outcome)
+            return points.isEmpty()
+                    ? Uni.createFrom().item(outcome)
                     : conn.preparedQuery(INSERT_POINT).executeBatch(points).replaceWith(outcome);
         });
     }

@@ -1,5 +1,7 @@
 package io.distill.worker.records;
 
+import static io.distill.worker.records.RecordValues.text;
+
 import io.distill.model.projects.RecordKind;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.projects.Project;
@@ -8,11 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Map;
 import java.util.UUID;
-
-import static io.distill.worker.records.RecordValues.text;
 
 /** One drawing row per job, with the title-block fields people search by as columns. */
 @ApplicationScoped
@@ -31,11 +30,21 @@ public class DrawingWriter implements RecordWriter {
     @Override
     public Uni<JsonObject> write(SqlConnection conn, ClaimedJob job, Project project, Map<String, Object> record) {
         UUID id = UUID.randomUUID();
-        Tuple row = Tuple.tuple().addValue(id).addValue(job.userId()).addValue(project.id()).addValue(job.id())
-                .addValue(text(record, "drawing_number")).addValue(text(record, "title")).addValue(text(record, "revision"))
-                .addValue(text(record, "scale")).addValue(text(record, "material")).addValue(text(record, "author"))
-                .addValue(text(record, "organisation")).addValue(JsonObject.mapFrom(record));
-        return conn.preparedQuery(INSERT).execute(row)
+        Tuple row = Tuple.tuple()
+                .addValue(id)
+                .addValue(job.userId())
+                .addValue(project.id())
+                .addValue(job.id())
+                .addValue(text(record, "drawing_number"))
+                .addValue(text(record, "title"))
+                .addValue(text(record, "revision"))
+                .addValue(text(record, "scale"))
+                .addValue(text(record, "material"))
+                .addValue(text(record, "author"))
+                .addValue(text(record, "organisation"))
+                .addValue(JsonObject.mapFrom(record));
+        return conn.preparedQuery(INSERT)
+                .execute(row)
                 .replaceWith(new JsonObject().put("kind", kind().code()).put("id", id.toString()));
     }
 }

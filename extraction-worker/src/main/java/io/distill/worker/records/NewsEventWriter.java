@@ -1,5 +1,9 @@
 package io.distill.worker.records;
 
+import static io.distill.worker.records.RecordValues.bool;
+import static io.distill.worker.records.RecordValues.number;
+import static io.distill.worker.records.RecordValues.text;
+
 import io.distill.model.projects.RecordKind;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.projects.Project;
@@ -10,13 +14,8 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Map;
 import java.util.UUID;
-
-import static io.distill.worker.records.RecordValues.bool;
-import static io.distill.worker.records.RecordValues.number;
-import static io.distill.worker.records.RecordValues.text;
 
 /**
  * Routes a message to its event by fingerprint. The model proposes create, update or ignore; the
@@ -56,31 +55,48 @@ public class NewsEventWriter implements RecordWriter {
     public Uni<JsonObject> write(SqlConnection conn, ClaimedJob job, Project project, Map<String, Object> record) {
         String fingerprint = text(record, "event_fingerprint");
         String proposed = text(record, "event_action");
-        JsonObject outcome = new JsonObject().put("kind", kind().code()).put("fingerprint", fingerprint).put("proposed", proposed);
+        JsonObject outcome = new JsonObject()
+                .put("kind", kind().code())
+                .put("fingerprint", fingerprint)
+                .put("proposed", proposed);
         if ("ignore".equals(proposed)) {
-            return conn.preparedQuery(FIND).execute(Tuple.of(job.userId(), project.id(), fingerprint)).chain(rows -> {
-                RowIterator<Row> found = rows.iterator();
-                if (!found.hasNext()) {
-                    return Uni.createFrom().item(outcome.put("action", "ignore"));
-                }
-                UUID id = found.next().getUUID("id");
-                return link(conn, id, job, "ignore").replaceWith(outcome.put("action", "ignore").put("id", id.toString()));
-            });
+            return conn.preparedQuery(FIND)
+                    .execute(Tuple.of(job.userId(), project.id(), fingerprint))
+                    .chain(rows -> {
+                        RowIterator<Row> found = rows.iterator();
+                        if (!found.hasNext()) {
+                            return Uni.createFrom().item(outcome.put("action", "ignore"));
+                        }
+                        UUID id = found.next().getUUID("id");
+                        return link(conn, id, job, "ignore")
+                                .replaceWith(outcome.put("action", "ignore").put("id", id.toString()));
+                    });
         }
-        Tuple row = Tuple.tuple().addValue(UUID.randomUUID()).addValue(job.userId()).addValue(project.id()).addValue(fingerprint)
-                .addValue(text(record, "topic")).addValue(RecordValues.timestamp(record, "event_time"))
-                .addValue(number(record, "impact_score")).addValue(number(record, "confidence"))
-                .addValue(text(record, "sentiment")).addValue(bool(record, "is_breaking"))
-                .addValue(text(record, "breaking_window")).addValue(JsonObject.mapFrom(record));
+        Tuple row = Tuple.tuple()
+                .addValue(UUID.randomUUID())
+                .addValue(job.userId())
+                .addValue(project.id())
+                .addValue(fingerprint)
+                .addValue(text(record, "topic"))
+                .addValue(RecordValues.timestamp(record, "event_time"))
+                .addValue(number(record, "impact_score"))
+                .addValue(number(record, "confidence"))
+                .addValue(text(record, "sentiment"))
+                .addValue(bool(record, "is_breaking"))
+                .addValue(text(record, "breaking_window"))
+                .addValue(JsonObject.mapFrom(record));
         return conn.preparedQuery(UPSERT).execute(row).chain(rows -> {
             Row r = rows.iterator().next();
             UUID id = r.getUUID("id");
             String action = r.getBoolean("inserted") ? "create" : "update";
-            return link(conn, id, job, action).replaceWith(outcome.put("action", action).put("id", id.toString()));
+            return link(conn, id, job, action)
+                    .replaceWith(outcome.put("action", action).put("id", id.toString()));
         });
     }
 
     private static Uni<Void> link(SqlConnection conn, UUID eventId, ClaimedJob job, String action) {
-        return conn.preparedQuery(LINK).execute(Tuple.of(eventId, job.id(), job.userId(), action)).replaceWithVoid();
+        return conn.preparedQuery(LINK)
+                .execute(Tuple.of(eventId, job.id(), job.userId(), action))
+                .replaceWithVoid();
     }
 }

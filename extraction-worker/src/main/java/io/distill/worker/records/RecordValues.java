@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
 
 /** Reading typed columns out of a validated record, and the duplicate key. */
 final class RecordValues {
-    private RecordValues() {
-    }
+    private RecordValues() {}
 
     static String text(Map<String, Object> record, String field) {
         Object value = record.get(field);
@@ -41,7 +40,9 @@ final class RecordValues {
         try {
             return OffsetDateTime.parse(text).toInstant().toString();
         } catch (DateTimeParseException notAnInstant) {
-            return java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+            return java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC)
+                    .replaceAll("\\s+", " ")
+                    .toLowerCase(Locale.ROOT);
         }
     }
 
@@ -64,7 +65,8 @@ final class RecordValues {
     static String duplicateKey(Map<String, Object> record, List<String> fields) {
         String joined = fields.stream().map(f -> normalised(record.get(f))).collect(Collectors.joining("\u001f"));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

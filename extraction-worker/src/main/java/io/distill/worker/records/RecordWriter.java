@@ -6,7 +6,6 @@ import io.distill.worker.projects.Project;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-
 import java.util.Map;
 
 /**

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-
 import java.util.Map;
 
 /** The writer for the project's record kind; projects without one keep only the JSONB result. */
@@ -23,8 +22,11 @@ public class RecordWriters {
         if (project.definition().record() == null || project.id() == null) {
             return Uni.createFrom().item(new JsonObject());
         }
-        RecordWriter writer = writers.stream().filter(w -> w.kind() == project.definition().record()).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no writer for " + project.definition().record()));
+        RecordWriter writer = writers.stream()
+                .filter(w -> w.kind() == project.definition().record())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no writer for " + project.definition().record()));
         return writer.write(conn, job, project, record);
     }
 }

@@ -1,23 +1,22 @@
 package io.distill.worker.scheduling;
 
 import io.distill.model.Json;
-import io.distill.model.jobs.JobTransitions;
 import io.distill.model.RunEvent;
 import io.distill.model.RunStatus;
+import io.distill.model.jobs.JobTransitions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Keeps the counters of running extraction runs and ends each run when its last job has ended
@@ -48,8 +47,10 @@ public class RunTracker {
     private final Pool pool;
     private final MutinyEmitter<String> runEvents;
 
-    public RunTracker(Pool pool,
-                      @Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024) MutinyEmitter<String> runEvents) {
+    public RunTracker(
+            Pool pool,
+            @Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> runEvents) {
         this.pool = pool;
         this.runEvents = runEvents;
     }
@@ -58,16 +59,29 @@ public class RunTracker {
     int refresh() {
         List<Row> changed = new ArrayList<>();
         pool.preparedQuery(REFRESH)
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(RunStatus.outcome(1).dbValue(), RunStatus.outcome(0).dbValue()))
-                .await().atMost(Duration.ofSeconds(30)).forEach(changed::add);
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(
+                        RunStatus.outcome(1).dbValue(), RunStatus.outcome(0).dbValue()))
+                .await()
+                .atMost(Duration.ofSeconds(30))
+                .forEach(changed::add);
         List<Uni<Void>> sends = new ArrayList<>();
         for (Row row : changed) {
-            RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, row.getUUID("id"), row.getString("user_id"),
-                    RunStatus.fromDb(row.getString("status")), row.getInteger("considered"), row.getInteger("processed"),
-                    row.getInteger("extracted"), row.getInteger("inserted"), row.getInteger("updated"),
-                    row.getInteger("points_inserted"), Instant.now());
-            sends.add(runEvents.sendMessage(Message.of(Json.write(event)).addMetadata(
-                    OutgoingKafkaRecordMetadata.<String>builder().withKey(event.runId().toString()).build())));
+            RunEvent event = new RunEvent(
+                    RunEvent.SCHEMA_VERSION,
+                    row.getUUID("id"),
+                    row.getString("user_id"),
+                    RunStatus.fromDb(row.getString("status")),
+                    row.getInteger("considered"),
+                    row.getInteger("processed"),
+                    row.getInteger("extracted"),
+                    row.getInteger("inserted"),
+                    row.getInteger("updated"),
+                    row.getInteger("points_inserted"),
+                    Instant.now());
+            sends.add(runEvents.sendMessage(Message.of(Json.write(event))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                            .withKey(event.runId().toString())
+                            .build())));
         }
         if (!sends.isEmpty()) {
             Uni.join().all(sends).andFailFast().await().atMost(Duration.ofSeconds(30));

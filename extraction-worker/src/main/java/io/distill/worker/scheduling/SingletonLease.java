@@ -4,7 +4,6 @@ import io.distill.worker.jobs.WorkerIdentity;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 
 /**
@@ -28,7 +27,11 @@ public class SingletonLease {
     }
 
     public boolean tryAcquire(String name, Duration ttl) {
-        return pool.preparedQuery(ACQUIRE).execute(Tuple.of(name, worker.id(), ttl.toMillis() / 1000.0))
-                .await().atMost(Duration.ofSeconds(30)).rowCount() == 1;
+        return pool.preparedQuery(ACQUIRE)
+                        .execute(Tuple.of(name, worker.id(), ttl.toMillis() / 1000.0))
+                        .await()
+                        .atMost(Duration.ofSeconds(30))
+                        .rowCount()
+                == 1;
     }
 }

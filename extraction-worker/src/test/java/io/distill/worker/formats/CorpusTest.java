@@ -1,14 +1,14 @@
 package io.distill.worker.formats;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.model.files.DocumentFormat;
 import io.distill.model.files.FormatDetector;
 import io.distill.model.files.UnsupportedFileException;
 import io.distill.worker.formats.ocr.Ocr;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,11 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The regression corpus (real-world files from public repositories, see corpus/SOURCES.md): each
@@ -43,6 +42,7 @@ class CorpusTest {
     /** A word of an alphabetic script, or one character of a script written without spaces (Han, kana, Hangul, Thai). */
     private static final Pattern WORD = Pattern.compile(
             "[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}\\p{IsThai}]|[\\p{L}\\p{N}&&[^\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}\\p{IsThai}]]+");
+
     private static final double MIN_PDF_COVERAGE = 0.9;
 
     /** One line of expected.tsv: the file, its format, {@code ok}, {@code no text} or {@code refused: reason}, and a phrase its text holds. */
@@ -73,8 +73,11 @@ class CorpusTest {
     void everyFileOfTheCorpusHasAnExpectation() throws IOException {
         List<String> files;
         try (Stream<Path> walk = Files.walk(CORPUS)) {
-            files = walk.filter(Files::isRegularFile).map(p -> CORPUS.relativize(p).toString())
-                    .filter(p -> !p.equals("SOURCES.md") && !p.equals("expected.tsv")).sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .map(p -> CORPUS.relativize(p).toString())
+                    .filter(p -> !p.equals("SOURCES.md") && !p.equals("expected.tsv"))
+                    .sorted()
+                    .toList();
         }
         assertEquals(files, expectations().keySet().stream().sorted().toList());
         long bytes = 0;
@@ -90,7 +93,8 @@ class CorpusTest {
     @MethodSource("corpus")
     void readsAsExpected(Expectation expected) throws Exception {
         Path file = CORPUS.resolve(expected.file());
-        byte[] head = Arrays.copyOf(Files.readAllBytes(file), (int) Math.min(Files.size(file), FormatDetector.HEAD_BYTES));
+        byte[] head =
+                Arrays.copyOf(Files.readAllBytes(file), (int) Math.min(Files.size(file), FormatDetector.HEAD_BYTES));
         DocumentModel document;
         try {
             DocumentFormat format = FormatDetector.detect(file.getFileName().toString(), head);
@@ -99,19 +103,26 @@ class CorpusTest {
         } catch (UnsupportedFileException | InvalidDocumentException | LimitExceededException e) {
             assertTrue(expected.outcome().startsWith("refused:"), expected.file() + " was refused: " + e.getMessage());
             String reason = expected.outcome().substring("refused:".length()).strip();
-            assertTrue(e.getMessage().contains(reason), "reason '" + e.getMessage() + "' does not name '" + reason + "'");
+            assertTrue(
+                    e.getMessage().contains(reason), "reason '" + e.getMessage() + "' does not name '" + reason + "'");
             return;
         }
         if (expected.outcome().equals("no text")) {
-            // read, but nothing in it is text (a drawing scanned as an image): the pipeline fails such a job as "document has no text"
+            // read, but nothing in it is text (a drawing scanned as an image): the pipeline fails such a job as
+            // "document has no text"
             assertTrue(document.text().isBlank(), expected.file() + " yields text:\n" + document.text());
             return;
         }
         assertEquals("ok", expected.outcome(), expected.file() + " was read");
         assertFalse(document.text().isBlank(), expected.file() + " yields no text");
-        assertTrue(document.text().contains(expected.phrase()), expected.file() + " lacks '" + expected.phrase() + "':\n" + document.text());
+        assertTrue(
+                document.text().contains(expected.phrase()),
+                expected.file() + " lacks '" + expected.phrase() + "':\n" + document.text());
         for (DocumentModel.Section section : document.sections()) {
-            assertTrue(section.start() <= section.end() && section.end() <= document.text().length(), "section offsets " + section);
+            assertTrue(
+                    section.start() <= section.end()
+                            && section.end() <= document.text().length(),
+                    "section offsets " + section);
         }
         if (expected.format().equals("pdf")) {
             String referenceText = pdftotext(file);
@@ -120,14 +131,22 @@ class CorpusTest {
             List<String> reference = byLetter ? letters(referenceText) : words(referenceText);
             if (!reference.isEmpty()) {
                 double coverage = coverage(reference, byLetter ? letters(document.text()) : words(document.text()));
-                assertTrue(coverage >= MIN_PDF_COVERAGE, String.format(Locale.ROOT, "%s: %.2f of pdftotext's %d words", expected.file(),
-                        coverage, reference.size()));
+                assertTrue(
+                        coverage >= MIN_PDF_COVERAGE,
+                        String.format(
+                                Locale.ROOT,
+                                "%s: %.2f of pdftotext's %d words",
+                                expected.file(),
+                                coverage,
+                                reference.size()));
             }
         }
     }
 
     private static String pdftotext(Path pdf) throws Exception {
-        Process process = new ProcessBuilder("pdftotext", "-enc", "UTF-8", pdf.toString(), "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder("pdftotext", "-enc", "UTF-8", pdf.toString(), "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         byte[] out = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "pdftotext finished");
         assertNotNull(out);
@@ -136,7 +155,8 @@ class CorpusTest {
 
     static List<String> words(String text) {
         List<String> words = new ArrayList<>();
-        Matcher m = WORD.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT));
+        Matcher m =
+                WORD.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT));
         while (m.find()) {
             words.add(m.group());
         }
@@ -144,7 +164,9 @@ class CorpusTest {
     }
 
     static List<String> letters(String text) {
-        return words(text).stream().flatMap(w -> w.codePoints().mapToObj(Character::toString)).toList();
+        return words(text).stream()
+                .flatMap(w -> w.codePoints().mapToObj(Character::toString))
+                .toList();
     }
 
     /** The share of the reference's words (with repetitions) that the text has too. */

@@ -1,5 +1,9 @@
 package io.distill.worker.formats;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.testinfra.Fixtures;
 import io.distill.worker.formats.dxf.DxfExtractor;
 import io.distill.worker.formats.html.HtmlExtractor;
@@ -7,17 +11,12 @@ import io.distill.worker.formats.ifc.IfcExtractor;
 import io.distill.worker.formats.ocr.Ocr;
 import io.distill.worker.formats.step.StepExtractor;
 import io.distill.worker.formats.text.PlainTextExtractor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The format readers on their own, in milliseconds: no Kafka, no PostgreSQL, no pipeline. */
 @Timeout(30)
@@ -30,13 +29,27 @@ class FormatReadersTest {
     void dxfTitleBlockUnitsLayersTextAndDimensions() throws Exception {
         DocumentModel document = read(new DxfExtractor(), Fixtures.dxf());
         Map<String, Object> meta = document.metadata();
-        assertEquals(Map.of("drawingNumber", "DWG-1042", "title", "Pump housing", "revision", "C", "scale", "1:10", "material", "EN-GJL-250"),
+        assertEquals(
+                Map.of(
+                        "drawingNumber",
+                        "DWG-1042",
+                        "title",
+                        "Pump housing",
+                        "revision",
+                        "C",
+                        "scale",
+                        "1:10",
+                        "material",
+                        "EN-GJL-250"),
                 meta.get("titleBlock"));
         assertEquals("millimeters", meta.get("units"));
         assertEquals("AC1027", meta.get("version"));
         assertTrue(((List<?>) meta.get("layers")).contains("TITLEBLOCK"), meta.toString());
         assertEquals(List.of("250.0"), meta.get("dimensions"));
-        assertTrue(document.text().contains("GENERAL ARRANGEMENT") && document.text().contains("All dimensions in mm"), document.text());
+        assertTrue(
+                document.text().contains("GENERAL ARRANGEMENT")
+                        && document.text().contains("All dimensions in mm"),
+                document.text());
     }
 
     @Test
@@ -63,26 +76,39 @@ class FormatReadersTest {
         assertEquals("ACME upgrade to Buy, target EUR 62", mail.metadata().get("subject"));
         assertTrue(mail.text().contains("Margins recover in H2"), mail.text());
         DocumentModel html = read(new HtmlExtractor(), Fixtures.html());
-        assertTrue(html.text().contains("Concrete pour for slab L2 completed.") && !html.text().contains("alert"), html.text());
-        DocumentModel text = read(new PlainTextExtractor(), "First paragraph.\n\n\nSecond paragraph.".getBytes(StandardCharsets.UTF_8));
+        assertTrue(
+                html.text().contains("Concrete pour for slab L2 completed.")
+                        && !html.text().contains("alert"),
+                html.text());
+        DocumentModel text = read(
+                new PlainTextExtractor(), "First paragraph.\n\n\nSecond paragraph.".getBytes(StandardCharsets.UTF_8));
         assertEquals(2, text.sections().size());
     }
 
     @Test
     void controlCharactersNeverReachTheText() throws Exception {
-        DocumentModel text = read(new PlainTextExtractor(), "keep\ttabs\nand lines\u0000 but not NUL\u0007 or BEL".getBytes(StandardCharsets.UTF_8));
+        DocumentModel text = read(
+                new PlainTextExtractor(),
+                "keep\ttabs\nand lines\u0000 but not NUL\u0007 or BEL".getBytes(StandardCharsets.UTF_8));
         assertEquals("keep\ttabs\nand lines but not NUL or BEL", text.text());
     }
 
     @Test
     void brokenFilesAreRefusedWithTheirReason() {
         byte[] step = Fixtures.step();
-        assertTrue(assertThrows(InvalidDocumentException.class, () -> read(new StepExtractor(), Arrays.copyOf(step, step.length / 2)))
-                .getMessage().contains("truncated"));
-        assertTrue(assertThrows(InvalidDocumentException.class, () -> read(new DxfExtractor(), "0\nSECTION\nxyz\nHEADER\n".getBytes()))
-                .getMessage().contains("expected a group code"));
+        assertTrue(assertThrows(
+                        InvalidDocumentException.class,
+                        () -> read(new StepExtractor(), Arrays.copyOf(step, step.length / 2)))
+                .getMessage()
+                .contains("truncated"));
+        assertTrue(assertThrows(
+                        InvalidDocumentException.class,
+                        () -> read(new DxfExtractor(), "0\nSECTION\nxyz\nHEADER\n".getBytes()))
+                .getMessage()
+                .contains("expected a group code"));
         assertTrue(assertThrows(RuntimeException.class, () -> read(new IfcExtractor(), Fixtures.nestedIfc()))
-                .getMessage().contains("nest deeper than"));
+                .getMessage()
+                .contains("nest deeper than"));
     }
 
     @Test

@@ -1,26 +1,27 @@
 package io.distill.worker.formats;
 
-import io.distill.model.jobs.JobOptions;
-import io.distill.testinfra.Fixtures;
-import io.distill.worker.formats.ocr.Ocr;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill.model.jobs.JobOptions;
+import io.distill.testinfra.Fixtures;
+import io.distill.worker.formats.ocr.Ocr;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What a caller's options change in what is read (issue 16); the pipeline's part is in FormatsTest. */
 @Timeout(60)
 class JobOptionsAppliedTest {
     private static final FormatRegistry FORMATS = FormatRegistry.standalone(new Ocr(null));
 
-    private static DocumentModel read(String format, byte[] content, ExtractionLimits configured, Map<String, Object> options) throws Exception {
-        return FORMATS.forFormat(format).extract(Source.ofBytes(content), JobLimits.of(configured, JobOptions.parse(options)));
+    private static DocumentModel read(
+            String format, byte[] content, ExtractionLimits configured, Map<String, Object> options) throws Exception {
+        return FORMATS.forFormat(format)
+                .extract(Source.ofBytes(content), JobLimits.of(configured, JobOptions.parse(options)));
     }
 
     @Test
@@ -28,11 +29,14 @@ class JobOptionsAppliedTest {
         DocumentModel second = read("pdf", Fixtures.textPdf(), DefaultLimits.INSTANCE, Map.of("pages", "2"));
         assertTrue(second.text().contains("Weld seam W3"), second.text());
         assertFalse(second.text().contains("Inspection report 2026-114"), second.text());
-        assertEquals(List.of(2), second.sections().stream().map(DocumentModel.Section::page).toList());
+        assertEquals(
+                List.of(2),
+                second.sections().stream().map(DocumentModel.Section::page).toList());
         assertEquals(1, second.metadata().get("pagesRead"));
         assertEquals(2, second.metadata().get("pages"));
 
-        InvalidDocumentException none = assertThrows(InvalidDocumentException.class,
+        InvalidDocumentException none = assertThrows(
+                InvalidDocumentException.class,
                 () -> read("pdf", Fixtures.textPdf(), DefaultLimits.INSTANCE, Map.of("pages", "5-9")));
         assertEquals("option pages: the PDF has 2 pages, none of them selected", none.getMessage());
     }
@@ -43,7 +47,8 @@ class JobOptionsAppliedTest {
         assertTrue(off.text().isBlank(), "no OCR, no text: " + off.text());
         assertEquals(0, off.metadata().get("ocrPages"));
 
-        DocumentModel forced = read("pdf", Fixtures.textPdf(), DefaultLimits.WITH_OCR, Map.of("ocr", "force", "pages", "1"));
+        DocumentModel forced =
+                read("pdf", Fixtures.textPdf(), DefaultLimits.WITH_OCR, Map.of("ocr", "force", "pages", "1"));
         assertEquals(1, forced.metadata().get("ocrPages"), "a page with a text layer OCRed because the caller asked");
         assertEquals("page-ocr", forced.sections().get(0).kind());
         assertTrue(forced.text().contains("Inspection"), forced.text());
@@ -51,9 +56,12 @@ class JobOptionsAppliedTest {
 
     @Test
     void anOcrLanguageWithoutItsPackFailsNamingTheInstalledOnes() {
-        InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
+        InvalidDocumentException e = assertThrows(
+                InvalidDocumentException.class,
                 () -> read("pdf", Fixtures.scannedPdf(), DefaultLimits.WITH_OCR, Map.of("ocrLanguage", "eng+xyz")));
-        assertTrue(e.getMessage().startsWith("OCR language 'xyz' is not installed on this worker (installed: "), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("OCR language 'xyz' is not installed on this worker (installed: "),
+                e.getMessage());
         assertTrue(e.getMessage().contains("eng"), e.getMessage());
     }
 
@@ -64,15 +72,21 @@ class JobOptionsAppliedTest {
         assertTrue(read.text().contains("Attachment: acme-note.pdf"), read.text());
         assertFalse(listed.text().contains("Attachment: acme-note.pdf"), listed.text());
         @SuppressWarnings("unchecked")
-        Map<String, Object> attachment = ((List<Map<String, Object>>) listed.metadata().get("attachments")).get(0);
+        Map<String, Object> attachment =
+                ((List<Map<String, Object>>) listed.metadata().get("attachments")).get(0);
         assertEquals("acme-note.pdf", attachment.get("filename"));
         assertEquals("not read (option attachments: false)", attachment.get("skipped"));
     }
 
     @Test
     void maxCharsCutsTheTextAndItsSectionsNeverHalfACharacter() {
-        DocumentModel document = new DocumentModel("text", "ab😀cd\n\nefgh", List.of(new DocumentModel.Section(1, "paragraph", 0, 6),
-                new DocumentModel.Section(1, "paragraph", 8, 12)), Map.of());
+        DocumentModel document = new DocumentModel(
+                "text",
+                "ab😀cd\n\nefgh",
+                List.of(
+                        new DocumentModel.Section(1, "paragraph", 0, 6),
+                        new DocumentModel.Section(1, "paragraph", 8, 12)),
+                Map.of());
         DocumentModel cut = document.cutAt(3);
         assertEquals("ab", cut.text(), "the emoji's high surrogate is not kept alone");
         assertEquals(List.of(new DocumentModel.Section(1, "paragraph", 0, 2)), cut.sections());

@@ -1,17 +1,16 @@
 package io.distill.worker.formats;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.testinfra.Fixtures;
 import io.distill.worker.formats.ocr.Ocr;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** E-mail as real mail comes: each class of message that once failed or came out wrong (issue 15). */
 @Timeout(30)
@@ -79,7 +78,8 @@ class MailReadersTest {
 
     @Test
     void aLegacyEightBitSubjectIsReadInItsCharset() throws Exception {
-        byte[] message = "From: a@example.com\r\nSubject: Prüfbericht für März\r\n\r\nText.\r\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
+        byte[] message = "From: a@example.com\r\nSubject: Prüfbericht für März\r\n\r\nText.\r\n"
+                .getBytes(java.nio.charset.Charset.forName("windows-1252"));
         assertEquals("Prüfbericht für März", email(message).metadata().get("subject"));
     }
 
@@ -106,8 +106,12 @@ class MailReadersTest {
                 """.formatted(pdf));
         List<?> attachments = (List<?>) mail.metadata().get("attachments");
         assertEquals("pdf", ((Map<?, ?>) attachments.get(0)).get("format"), attachments.toString());
-        assertTrue(mail.sections().stream().anyMatch(s -> s.kind().equals("attachment:page")), mail.sections().toString());
-        String pdfText = FORMATS.forFormat("pdf").extract(Source.ofBytes(Fixtures.textPdf()), DefaultLimits.INSTANCE).text();
+        assertTrue(
+                mail.sections().stream().anyMatch(s -> s.kind().equals("attachment:page")),
+                mail.sections().toString());
+        String pdfText = FORMATS.forFormat("pdf")
+                .extract(Source.ofBytes(Fixtures.textPdf()), DefaultLimits.INSTANCE)
+                .text();
         assertTrue(mail.text().contains(pdfText.lines().findFirst().orElseThrow()), mail.text());
     }
 
@@ -116,18 +120,29 @@ class MailReadersTest {
         StringBuilder message = new StringBuilder("From: a@example.com\nSubject: many\nMIME-Version: 1.0\n"
                 + "Content-Type: multipart/mixed; boundary=\"b\"\n\n");
         for (int i = 0; i < DefaultLimits.INSTANCE.maxAttachments() + 5; i++) {
-            message.append("--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"n").append(i)
-                    .append(".txt\"\n\nnote ").append(i).append('\n');
+            message.append("--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"n")
+                    .append(i)
+                    .append(".txt\"\n\nnote ")
+                    .append(i)
+                    .append('\n');
         }
         message.append("--b--\n");
         List<?> attachments = (List<?>) email(message.toString()).metadata().get("attachments");
         assertEquals(DefaultLimits.INSTANCE.maxAttachments() + 5, attachments.size());
-        assertEquals(5, attachments.stream().filter(a -> ((Map<?, ?>) a).containsKey("skipped")).count(), attachments.toString());
+        assertEquals(
+                5,
+                attachments.stream()
+                        .filter(a -> ((Map<?, ?>) a).containsKey("skipped"))
+                        .count(),
+                attachments.toString());
 
         String nested = "From: a@example.com\nSubject: level 0\n\nbottom\n";
         for (int level = 1; level <= DefaultLimits.INSTANCE.maxNestingDepth() + 2; level++) {
-            nested = "From: a@example.com\nSubject: level " + level + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"l" + level
-                    + "\"\n\n--l" + level + "\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=\"m" + level + ".eml\"\n\n"
+            nested = "From: a@example.com\nSubject: level " + level
+                    + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"l" + level
+                    + "\"\n\n--l" + level
+                    + "\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=\"m" + level
+                    + ".eml\"\n\n"
                     + nested + "\n--l" + level + "--\n";
         }
         DocumentModel deep = email(nested);

@@ -1,16 +1,15 @@
 package io.distill.worker.llm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill.model.Json;
 import io.distill.worker.formats.DocumentModel;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Cutting long documents, merging their parts' records, and finding quotes: pure functions, no model. */
 class LongDocumentsTest {
@@ -36,7 +35,9 @@ class LongDocumentsTest {
     @Test
     void aTextWithoutBreaksIsCutHard() {
         List<Chunks.Chunk> parts = Chunks.split("x".repeat(1200), 500);
-        assertEquals(List.of(500, 500, 200), parts.stream().map(p -> p.text().length()).toList());
+        assertEquals(
+                List.of(500, 500, 200),
+                parts.stream().map(p -> p.text().length()).toList());
     }
 
     @Test
@@ -55,14 +56,20 @@ class LongDocumentsTest {
     void quotesAreFoundExactlyOrIgnoringCaseAndWhiteSpace() {
         String text = "Inspection report 2026-114\nVessel: PV-7\f\nWeld seam   W3\nshows minor porosity";
         int page2 = text.indexOf('\f') + 1;
-        DocumentModel document = new DocumentModel("pdf", text, List.of(
-                new DocumentModel.Section(1, "page", 0, page2), new DocumentModel.Section(2, "page", page2, text.length())), Map.of());
+        DocumentModel document = new DocumentModel(
+                "pdf",
+                text,
+                List.of(
+                        new DocumentModel.Section(1, "page", 0, page2),
+                        new DocumentModel.Section(2, "page", page2, text.length())),
+                Map.of());
 
         Evidence exact = Grounding.locate(document, "Vessel: PV-7").orElseThrow();
         assertEquals(1, exact.page());
         assertEquals("Vessel: PV-7", text.substring(exact.start(), exact.end()));
 
-        Evidence loose = Grounding.locate(document, "weld seam W3 shows minor porosity").orElseThrow();
+        Evidence loose =
+                Grounding.locate(document, "weld seam W3 shows minor porosity").orElseThrow();
         assertEquals(2, loose.page());
         assertEquals("Weld seam   W3\nshows minor porosity", text.substring(loose.start(), loose.end()));
 

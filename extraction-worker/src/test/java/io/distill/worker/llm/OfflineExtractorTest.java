@@ -1,5 +1,8 @@
 package io.distill.worker.llm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
 import io.distill.model.projects.Templates;
@@ -8,17 +11,13 @@ import io.distill.worker.formats.Source;
 import io.distill.worker.formats.text.PlainTextExtractor;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.projects.Project;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The offline rules: a schema-valid record for every built-in template, in time linear in the text. */
 @Timeout(60)
@@ -32,13 +31,31 @@ class OfflineExtractorTest {
             """;
 
     private static DocumentModel document(String text) throws Exception {
-        return new PlainTextExtractor().extract(Source.ofBytes(text.getBytes(StandardCharsets.UTF_8)),
-                io.distill.worker.formats.DefaultLimits.INSTANCE);
+        return new PlainTextExtractor()
+                .extract(
+                        Source.ofBytes(text.getBytes(StandardCharsets.UTF_8)),
+                        io.distill.worker.formats.DefaultLimits.INSTANCE);
     }
 
     private static Extraction extract(String text, Project project, Map<String, Object> metadata) throws Exception {
-        ClaimedJob job = new ClaimedJob(UUID.randomUUID(), "u", "message", text, null, null, "text", Map.of(), metadata,
-                0, 1, 0, 3, 1, project.id(), project.version(), null);
+        ClaimedJob job = new ClaimedJob(
+                UUID.randomUUID(),
+                "u",
+                "message",
+                text,
+                null,
+                null,
+                "text",
+                Map.of(),
+                metadata,
+                0,
+                1,
+                0,
+                3,
+                1,
+                project.id(),
+                project.version(),
+                null);
         return RULES.extract(document(text), new ExtractionRequest(job, project, new LlmUsage("u")));
     }
 
@@ -56,7 +73,8 @@ class OfflineExtractorTest {
     @Test
     void theCallersMetadataFillsWhatTheTextDoesNotSay() throws Exception {
         Project news = Project.of(UUID.randomUUID(), 1, Templates.get("news-event"));
-        Extraction extraction = extract("Storm closes the harbour\n\nNo ships today.", news, Map.of("posted_at", "2026-11-02T06:30:00Z"));
+        Extraction extraction = extract(
+                "Storm closes the harbour\n\nNo ships today.", news, Map.of("posted_at", "2026-11-02T06:30:00Z"));
         assertEquals("2026-11-02T06:30:00Z", extraction.fields().get("event_time"));
         Project report = Project.of(UUID.randomUUID(), 1, Templates.get("broker-report"));
         Extraction named = extract(MESSAGE, report, Map.of("broker", "Morgan Stanley"));
@@ -67,7 +85,8 @@ class OfflineExtractorTest {
     @Test
     void hostileTextIsReadInLinearTime() throws Exception {
         Project generic = Project.generic();
-        for (String text : List.of("1".repeat(200_000), "word ".repeat(200_000), "EUR ".repeat(100_000), "a@".repeat(100_000))) {
+        for (String text :
+                List.of("1".repeat(200_000), "word ".repeat(200_000), "EUR ".repeat(100_000), "a@".repeat(100_000))) {
             long t0 = System.nanoTime();
             extract(text, generic, Map.of());
             long millis = (System.nanoTime() - t0) / 1_000_000;

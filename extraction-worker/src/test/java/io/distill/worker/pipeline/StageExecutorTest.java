@@ -1,24 +1,23 @@
 package io.distill.worker.pipeline;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill.model.ErrorClass;
 import io.distill.worker.jobs.ClaimedJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Stages under deadlines on bounded threads: no stage can hold a job, or its thread, past its time. */
 @Timeout(30)
@@ -34,13 +33,15 @@ class StageExecutorTest {
     void aStagePastItsDeadlineIsInterruptedAndItsJobFailsFinallyAsTooSlow() {
         AtomicBoolean interrupted = new AtomicBoolean();
         long t0 = System.nanoTime();
-        PipelineException failure = assertThrows(PipelineException.class, () -> executor.run(context(), "LLM_EXTRACT", Duration.ofMillis(200), () -> {
-            try {
-                Thread.sleep(10_000);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        }));
+        PipelineException failure = assertThrows(
+                PipelineException.class,
+                () -> executor.run(context(), "LLM_EXTRACT", Duration.ofMillis(200), () -> {
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                    }
+                }));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(ErrorClass.VALIDATION_ERROR, failure.errorClass());
         assertFalse(failure.retryable(), "too slow is final");
@@ -52,11 +53,13 @@ class StageExecutorTest {
     @Test
     void aStageThatIgnoresInterruptionIsCountedStuckButDoesNotHoldTheCaller() {
         CountDownLatch release = new CountDownLatch(1);
-        assertThrows(PipelineException.class, () -> executor.run(context(), "TEXT_EXTRACT", Duration.ofMillis(100), () -> {
-            while (release.getCount() > 0) {
-                Thread.onSpinWait(); // a parser deaf to interruption
-            }
-        }));
+        assertThrows(
+                PipelineException.class,
+                () -> executor.run(context(), "TEXT_EXTRACT", Duration.ofMillis(100), () -> {
+                    while (release.getCount() > 0) {
+                        Thread.onSpinWait(); // a parser deaf to interruption
+                    }
+                }));
         assertEquals(1, executor.stuck());
         release.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> executor.stuck() == 0);
@@ -64,8 +67,9 @@ class StageExecutorTest {
 
     @Test
     void anErrorMakesThePoisonFailureFinalWhateverTheStage() {
-        PipelineException failure = assertThrows(PipelineException.class, () -> executor.run(context(), "VALIDATE", Duration.ofSeconds(5),
-                () -> recurse(0)));
+        PipelineException failure = assertThrows(
+                PipelineException.class,
+                () -> executor.run(context(), "VALIDATE", Duration.ofSeconds(5), () -> recurse(0)));
         assertEquals(ErrorClass.INTERNAL_ERROR, failure.errorClass());
         assertFalse(failure.retryable());
         assertEquals("poison: VALIDATE failed with StackOverflowError", failure.getMessage());
@@ -73,9 +77,11 @@ class StageExecutorTest {
 
     @Test
     void anUnexpectedExceptionIsAnInternalErrorThatMayBeRetried() {
-        PipelineException failure = assertThrows(PipelineException.class, () -> executor.run(context(), "LOAD", Duration.ofSeconds(5), () -> {
-            throw new IllegalStateException("boom");
-        }));
+        PipelineException failure = assertThrows(
+                PipelineException.class,
+                () -> executor.run(context(), "LOAD", Duration.ofSeconds(5), () -> {
+                    throw new IllegalStateException("boom");
+                }));
         assertEquals(ErrorClass.INTERNAL_ERROR, failure.errorClass());
         assertTrue(failure.retryable());
     }
@@ -85,14 +91,16 @@ class StageExecutorTest {
         JobContext context = context();
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
-        Thread caller = new Thread(() -> assertThrows(LeaseLostException.class, () -> executor.run(context, "LLM_EXTRACT", Duration.ofSeconds(20), () -> {
-            started.countDown();
-            try {
-                Thread.sleep(20_000);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        })));
+        Thread caller = new Thread(() -> assertThrows(
+                LeaseLostException.class,
+                () -> executor.run(context, "LLM_EXTRACT", Duration.ofSeconds(20), () -> {
+                    started.countDown();
+                    try {
+                        Thread.sleep(20_000);
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                    }
+                })));
         caller.start();
         assertTrue(started.await(5, TimeUnit.SECONDS));
         context.leaseLost();
@@ -106,8 +114,24 @@ class StageExecutorTest {
     }
 
     private static JobContext context() {
-        return new JobContext(new ClaimedJob(UUID.randomUUID(), "u", "message", "text", null, null, "text", Map.of(), Map.of(),
-                0, 1, 0, 3, 1, null, null, null));
+        return new JobContext(new ClaimedJob(
+                UUID.randomUUID(),
+                "u",
+                "message",
+                "text",
+                null,
+                null,
+                "text",
+                Map.of(),
+                Map.of(),
+                0,
+                1,
+                0,
+                3,
+                1,
+                null,
+                null,
+                null));
     }
 
     private static PipelineSettings settings(int threads) {

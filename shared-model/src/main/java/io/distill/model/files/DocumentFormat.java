@@ -5,9 +5,22 @@ import java.util.Locale;
 
 /** The formats Distill reads, with the file extensions that announce them (the first is the usual one). */
 public enum DocumentFormat {
-    PDF("pdf"), DXF("dxf"), IFC("ifc"), STEP("stp", "step"), EMAIL("eml"), OUTLOOK("msg"), HTML("html", "htm"), MARKDOWN("md"),
-    TEXT("txt"), WORD("docx", "doc", "docm"), EXCEL("xlsx", "xls", "xlsm"), POWERPOINT("pptx", "ppt", "pptm"),
-    OPENDOCUMENT("odt", "ods", "odp"), RTF("rtf"), EPUB("epub"), IMAGE("png", "jpg", "jpeg", "tif", "tiff");
+    PDF("pdf"),
+    DXF("dxf"),
+    IFC("ifc"),
+    STEP("stp", "step"),
+    EMAIL("eml"),
+    OUTLOOK("msg"),
+    HTML("html", "htm"),
+    MARKDOWN("md"),
+    TEXT("txt"),
+    WORD("docx", "doc", "docm"),
+    EXCEL("xlsx", "xls", "xlsm"),
+    POWERPOINT("pptx", "ppt", "pptm"),
+    OPENDOCUMENT("odt", "ods", "odp"),
+    RTF("rtf"),
+    EPUB("epub"),
+    IMAGE("png", "jpg", "jpeg", "tif", "tiff");
 
     private final List<String> extensions;
 
@@ -28,7 +41,8 @@ public enum DocumentFormat {
     public static String supportedExtensions() {
         StringBuilder all = new StringBuilder();
         for (DocumentFormat format : values()) {
-            format.extensions.forEach(e -> all.append(all.isEmpty() ? "." : " .").append(e));
+            format.extensions.forEach(
+                    e -> all.append(all.isEmpty() ? "." : " .").append(e));
         }
         return all.toString();
     }

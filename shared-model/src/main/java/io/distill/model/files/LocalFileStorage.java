@@ -26,8 +26,9 @@ public final class LocalFileStorage implements FileStorage {
     @Override
     public String store(Path content, String extension) throws IOException {
         LocalDate today = LocalDate.now();
-        String key = String.format("%04d/%02d/%02d/%s.%s", today.getYear(), today.getMonthValue(), today.getDayOfMonth(),
-                UUID.randomUUID(), extension);
+        String key = String.format(
+                "%04d/%02d/%02d/%s.%s",
+                today.getYear(), today.getMonthValue(), today.getDayOfMonth(), UUID.randomUUID(), extension);
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
@@ -55,7 +56,9 @@ public final class LocalFileStorage implements FileStorage {
 
     @Override
     public boolean isLocal(String url) {
-        return url != null && url.startsWith(SCHEME) && KEY.matcher(url.substring(SCHEME.length())).matches();
+        return url != null
+                && url.startsWith(SCHEME)
+                && KEY.matcher(url.substring(SCHEME.length())).matches();
     }
 
     private Path resolve(String key) throws IOException {

@@ -1,7 +1,6 @@
 package io.distill.model.input;
 
 import io.distill.model.Json;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,11 @@ public final class UntrustedInput {
     public static final int MAX_DEPTH = 8;
     /** Metadata or options, as JSON. */
     public static final int MAX_JSON_BYTES = 16 * 1024;
+
     public static final int MAX_KEYS = 200;
     public static final int MAX_KEY_CHARS = 128;
 
-    private UntrustedInput() {
-    }
+    private UntrustedInput() {}
 
     /** Why the text cannot be taken, or null when it can. */
     public static String problemWith(String text) {
@@ -58,7 +57,9 @@ public final class UntrustedInput {
             return problem;
         }
         int bytes = Json.write(value).getBytes(StandardCharsets.UTF_8).length;
-        return bytes > MAX_JSON_BYTES ? "is " + bytes + " bytes as JSON; at most " + MAX_JSON_BYTES + " are allowed" : null;
+        return bytes > MAX_JSON_BYTES
+                ? "is " + bytes + " bytes as JSON; at most " + MAX_JSON_BYTES + " are allowed"
+                : null;
     }
 
     /** The first NUL or unpaired surrogate anywhere in a JSON tree (names and values), or null. */

@@ -2,7 +2,6 @@ package io.distill.model.jobs;
 
 import com.google.re2j.Pattern;
 import io.distill.model.projects.ProjectDefinition;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,8 @@ import java.util.Set;
  * </ul>
  * Options apply to the job's own document; its attachments are read with the OCR choices only.
  */
-public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boolean attachments, Integer maxChars, String model) {
+public record JobOptions(
+        List<PageRange> pages, Ocr ocr, String ocrLanguage, boolean attachments, Integer maxChars, String model) {
     public static final JobOptions DEFAULTS = new JobOptions(List.of(), Ocr.AUTO, null, true, null, null);
     public static final List<String> KEYS = List.of("pages", "ocr", "ocrLanguage", "attachments", "maxChars", "model");
     private static final int MAX_RANGES = 100;
@@ -33,7 +33,9 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
     private static final Pattern LANGUAGES = Pattern.compile("[a-z]{3}(_[a-z]{3,4})?(\\+[a-z]{3}(_[a-z]{3,4})?){0,4}");
 
     public enum Ocr {
-        AUTO, OFF, FORCE;
+        AUTO,
+        OFF,
+        FORCE;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -41,8 +43,7 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
     }
 
     /** Pages {@code first} to {@code last}, 1-based, both included. */
-    public record PageRange(int first, int last) {
-    }
+    public record PageRange(int first, int last) {}
 
     /** A caller's options that cannot be taken; the message says why and lists the accepted keys where that helps. */
     public static final class InvalidOptionsException extends IllegalArgumentException {
@@ -61,8 +62,13 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
                 throw new InvalidOptionsException("unknown option '" + key + "'; accepted: " + String.join(", ", KEYS));
             }
         }
-        return new JobOptions(pages(raw.get("pages")), ocr(raw.get("ocr")), ocrLanguage(raw.get("ocrLanguage")),
-                bool(raw, "attachments", true), maxChars(raw.get("maxChars")), model(raw.get("model")));
+        return new JobOptions(
+                pages(raw.get("pages")),
+                ocr(raw.get("ocr")),
+                ocrLanguage(raw.get("ocrLanguage")),
+                bool(raw, "attachments", true),
+                maxChars(raw.get("maxChars")),
+                model(raw.get("model")));
     }
 
     /** What an attachment of the job's document is read with: the OCR choices, not the page selection or the cut. */
@@ -78,7 +84,13 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         if (!pages.isEmpty()) {
-            map.put("pages", String.join(",", pages.stream().map(r -> r.first() == r.last() ? "" + r.first() : r.first() + "-" + r.last()).toList()));
+            map.put(
+                    "pages",
+                    String.join(
+                            ",",
+                            pages.stream()
+                                    .map(r -> r.first() == r.last() ? "" + r.first() : r.first() + "-" + r.last())
+                                    .toList()));
         }
         if (ocr != Ocr.AUTO) {
             map.put("ocr", ocr.id());
@@ -128,7 +140,8 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
     private static int page(String number) {
         String digits = number.strip();
         if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new InvalidOptionsException("option 'pages' must be page ranges such as \"1-3,7\" (pages from 1 to " + MAX_PAGE + ")");
+            throw new InvalidOptionsException(
+                    "option 'pages' must be page ranges such as \"1-3,7\" (pages from 1 to " + MAX_PAGE + ")");
         }
         int page = Integer.parseInt(digits);
         if (page < 1 || page > MAX_PAGE) {
@@ -154,7 +167,8 @@ public record JobOptions(List<PageRange> pages, Ocr ocr, String ocrLanguage, boo
         if (value instanceof String text && LANGUAGES.matcher(text).matches()) {
             return text;
         }
-        throw new InvalidOptionsException("option 'ocrLanguage' must be Tesseract language codes such as \"eng\" or \"deu+eng\"");
+        throw new InvalidOptionsException(
+                "option 'ocrLanguage' must be Tesseract language codes such as \"eng\" or \"deu+eng\"");
     }
 
     private static Integer maxChars(Object value) {

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,31 +36,42 @@ public final class JobTransitions {
     /** Event numbers one attempt may use: its claim, stage events, and its end. */
     public static final int SEQ_BLOCK = 16;
     /** The columns every transition returns: what its progress event says. */
-    public static final String EVENT_COLUMNS = "id, user_id, status, progress, current_stage, event_seq, error_code, error_message";
+    public static final String EVENT_COLUMNS =
+            "id, user_id, status, progress, current_stage, event_seq, error_code, error_message";
+
     private static final String NEXT_SEQ = "greatest(event_seq, seq_reserved) + 1";
 
     // --- the API
 
-    private static final String SUBMIT_COLUMNS = "id, user_id, source_kind, filename, file_url, file_size, format, source_text, metadata,"
-            + " options, status, max_retries, created_at, idempotency_key, request_hash, enqueued_at, project_id, project_version";
-    private static final String SUBMIT_VALUES = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, now()";
-    private static final String SUBMIT = "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") values (" + SUBMIT_VALUES + ", null, null)"
-            + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
+    private static final String SUBMIT_COLUMNS =
+            "id, user_id, source_kind, filename, file_url, file_size, format, source_text, metadata,"
+                    + " options, status, max_retries, created_at, idempotency_key, request_hash, enqueued_at, project_id, project_version";
+    private static final String SUBMIT_VALUES =
+            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, now()";
+    private static final String SUBMIT =
+            "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") values (" + SUBMIT_VALUES + ", null, null)"
+                    + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
     /** Bound to the current version of one of the user's projects, read in the same statement. */
-    private static final String SUBMIT_FOR_PROJECT = "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") select " + SUBMIT_VALUES
-            + ", p.id, p.current_version from projects p where p.id = $15 and p.user_id = $2 and p.deleted_at is null"
-            + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
+    private static final String SUBMIT_FOR_PROJECT =
+            "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") select " + SUBMIT_VALUES
+                    + ", p.id, p.current_version from projects p where p.id = $15 and p.user_id = $2 and p.deleted_at is null"
+                    + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
 
     // a worker on the job notices at its next lease renewal or stage boundary: its writes require 'processing'
-    private static final String CANCEL = "update extraction_jobs set status = 'cancelled', completed_at = now(), next_retry_at = null,"
-            + " lease_owner = null, lease_expires_at = null, event_seq = " + NEXT_SEQ
-            + " where id = $1 and user_id = $2 and status in ('pending', 'processing') returning " + EVENT_COLUMNS;
-    private static final String CANCEL_RUN = "update extraction_jobs set status = 'cancelled', completed_at = now(), next_retry_at = null,"
-            + " lease_owner = null, lease_expires_at = null, event_seq = " + NEXT_SEQ
-            + " where run_id = $1 and status in ('pending', 'processing') returning " + EVENT_COLUMNS;
-    private static final String RETRY = "update extraction_jobs set status = 'pending', retry_count = 0, next_retry_at = null,"
-            + " error_code = null, error_message = null, completed_at = null, enqueued_at = now(), lease_expiries = 0,"
-            + " event_seq = " + NEXT_SEQ + " where id = $1 and user_id = $2 and status = 'failed' returning " + EVENT_COLUMNS;
+    private static final String CANCEL =
+            "update extraction_jobs set status = 'cancelled', completed_at = now(), next_retry_at = null,"
+                    + " lease_owner = null, lease_expires_at = null, event_seq = " + NEXT_SEQ
+                    + " where id = $1 and user_id = $2 and status in ('pending', 'processing') returning "
+                    + EVENT_COLUMNS;
+    private static final String CANCEL_RUN =
+            "update extraction_jobs set status = 'cancelled', completed_at = now(), next_retry_at = null,"
+                    + " lease_owner = null, lease_expires_at = null, event_seq = " + NEXT_SEQ
+                    + " where run_id = $1 and status in ('pending', 'processing') returning " + EVENT_COLUMNS;
+    private static final String RETRY =
+            "update extraction_jobs set status = 'pending', retry_count = 0, next_retry_at = null,"
+                    + " error_code = null, error_message = null, completed_at = null, enqueued_at = now(), lease_expiries = 0,"
+                    + " event_seq = " + NEXT_SEQ + " where id = $1 and user_id = $2 and status = 'failed' returning "
+                    + EVENT_COLUMNS;
     private static final String PICK_FOR_RUN = """
             update extraction_jobs set run_id = $1, status = 'pending', retry_count = 0, next_retry_at = null,
                 error_code = null, error_message = null, completed_at = null, enqueued_at = now(), lease_expiries = 0,
@@ -74,7 +84,8 @@ public final class JobTransitions {
                 for update skip locked)
             returning\s""" + EVENT_COLUMNS;
     private static final String STATUS_OF = "select status from extraction_jobs where id = $1 and user_id = $2";
-    private static final String STALE_PENDING_USERS = "select distinct user_id from extraction_jobs where status = 'pending' and created_at < $1";
+    private static final String STALE_PENDING_USERS =
+            "select distinct user_id from extraction_jobs where status = 'pending' and created_at < $1";
 
     // --- the workers
 
@@ -113,6 +124,7 @@ public final class JobTransitions {
                 lease_expires_at = now() + make_interval(secs => $6), stage_timings = stage_timings || $7
             where id = $1 and lease_version = $2 and status = 'processing'
             returning progress, event_seq""";
+
     private static final String RENEW = """
             update extraction_jobs j set lease_expires_at = now() + make_interval(secs => $3)
             from unnest($1::uuid[], $2::bigint[]) as held(id, version)
@@ -169,33 +181,59 @@ public final class JobTransitions {
             where r.status = 'running'
             group by r.id""";
 
-    private JobTransitions() {
-    }
+    private JobTransitions() {}
 
     // --- the API's transitions
 
     /** A new job as the API stores it; {@code projectId} null for none. */
-    public record NewJob(UUID id, String userId, String sourceKind, String filename, String fileUrl, Long fileSize, String format,
-                         String text, JsonObject metadata, JsonObject options, int maxRetries, Instant createdAt,
-                         String idempotencyKey, String requestHash, UUID projectId) {
-    }
+    public record NewJob(
+            UUID id,
+            String userId,
+            String sourceKind,
+            String filename,
+            String fileUrl,
+            Long fileSize,
+            String format,
+            String text,
+            JsonObject metadata,
+            JsonObject options,
+            int maxRetries,
+            Instant createdAt,
+            String idempotencyKey,
+            String requestHash,
+            UUID projectId) {}
 
     /**
      * ∅ → pending, with its job message in the outbox. Empty when nothing was inserted: the
      * idempotency key was used already, or the project is not the user's.
      */
     public static Uni<Boolean> submit(SqlClient conn, NewJob job) {
-        Tuple row = Tuple.tuple().addValue(job.id()).addValue(job.userId()).addValue(job.sourceKind()).addValue(job.filename())
-                .addValue(job.fileUrl()).addValue(job.fileSize()).addValue(job.format()).addValue(job.text())
-                .addValue(job.metadata()).addValue(job.options()).addValue(job.maxRetries())
-                .addValue(job.createdAt().atOffset(ZoneOffset.UTC)).addValue(job.idempotencyKey()).addValue(job.requestHash());
+        Tuple row = Tuple.tuple()
+                .addValue(job.id())
+                .addValue(job.userId())
+                .addValue(job.sourceKind())
+                .addValue(job.filename())
+                .addValue(job.fileUrl())
+                .addValue(job.fileSize())
+                .addValue(job.format())
+                .addValue(job.text())
+                .addValue(job.metadata())
+                .addValue(job.options())
+                .addValue(job.maxRetries())
+                .addValue(job.createdAt().atOffset(ZoneOffset.UTC))
+                .addValue(job.idempotencyKey())
+                .addValue(job.requestHash());
         String sql = SUBMIT;
         if (job.projectId() != null) {
             row.addValue(job.projectId());
             sql = SUBMIT_FOR_PROJECT;
         }
-        return conn.preparedQuery(sql).execute(row).chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                : Outbox.write(conn, List.of(jobMessage(job.id(), job.userId()))).replaceWith(true));
+        return conn.preparedQuery(sql)
+                .execute(row)
+                .chain(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : Outbox.write(conn, List.of(jobMessage(job.id(), job.userId())))
+                                .replaceWith(true));
     }
 
     /** pending | processing → cancelled, announced. Empty when the job is not the user's or has ended. */
@@ -214,27 +252,37 @@ public final class JobTransitions {
     }
 
     /** Which jobs a run takes: one user's or everyone's (null), by status, source kind and age, oldest first. */
-    public record RunScope(String userId, List<JobStatus> statuses, String sourceKind, Instant createdBefore, int limit) {
-    }
+    public record RunScope(
+            String userId, List<JobStatus> statuses, String sourceKind, Instant createdBefore, int limit) {}
 
     /** pending | failed → pending, tagged with the run, announced and sent to the workers (an admin operation). */
     public static Uni<List<ProgressEvent>> pickForRun(SqlClient conn, UUID runId, RunScope scope) {
-        Tuple params = Tuple.tuple().addValue(runId).addValue(scope.userId())
-                .addValue(scope.statuses().stream().map(JobStatus::dbValue).toArray(String[]::new)).addValue(scope.sourceKind())
-                .addValue(scope.createdBefore() == null ? null : scope.createdBefore().atOffset(ZoneOffset.UTC))
+        Tuple params = Tuple.tuple()
+                .addValue(runId)
+                .addValue(scope.userId())
+                .addValue(scope.statuses().stream().map(JobStatus::dbValue).toArray(String[]::new))
+                .addValue(scope.sourceKind())
+                .addValue(
+                        scope.createdBefore() == null
+                                ? null
+                                : scope.createdBefore().atOffset(ZoneOffset.UTC))
                 .addValue(scope.limit());
         return announce(conn, conn.preparedQuery(PICK_FOR_RUN).execute(params), true);
     }
 
     /** The job's status, or null when it does not exist or is not the user's. */
     public static Uni<JobStatus> statusOf(SqlClient conn, String userId, UUID jobId) {
-        return conn.preparedQuery(STATUS_OF).execute(Tuple.of(jobId, userId))
-                .map(rows -> rows.rowCount() == 0 ? null : JobStatus.fromDb(rows.iterator().next().getString("status")));
+        return conn.preparedQuery(STATUS_OF)
+                .execute(Tuple.of(jobId, userId))
+                .map(rows -> rows.rowCount() == 0
+                        ? null
+                        : JobStatus.fromDb(rows.iterator().next().getString("status")));
     }
 
     /** Users with jobs pending since before {@code cutoff} (the daily schedule's scope). */
     public static Uni<List<String>> usersWithStalePendingJobs(SqlClient conn, Instant cutoff) {
-        return conn.preparedQuery(STALE_PENDING_USERS).execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC)))
+        return conn.preparedQuery(STALE_PENDING_USERS)
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC)))
                 .map(rows -> rows.stream().map(r -> r.getString("user_id")).toList());
     }
 
@@ -264,17 +312,44 @@ public final class JobTransitions {
      * pending (due) | processing (lease expired, not yet poison) → processing, under a new lease,
      * reserving {@code reserveUsd} of the user's daily LLM budget {@code budgetUsd} (zero: none).
      */
-    public static Uni<RowSet<Row>> claim(SqlClient pool, UUID jobId, String owner, double leaseSeconds, int maxLeaseExpiries,
-                                         java.math.BigDecimal reserveUsd, java.math.BigDecimal budgetUsd) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.tuple().addValue(jobId).addValue(owner).addValue(leaseSeconds)
-                .addValue(maxLeaseExpiries).addValue(SEQ_BLOCK).addValue(reserveUsd).addValue(budgetUsd));
+    public static Uni<RowSet<Row>> claim(
+            SqlClient pool,
+            UUID jobId,
+            String owner,
+            double leaseSeconds,
+            int maxLeaseExpiries,
+            java.math.BigDecimal reserveUsd,
+            java.math.BigDecimal budgetUsd) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.tuple()
+                        .addValue(jobId)
+                        .addValue(owner)
+                        .addValue(leaseSeconds)
+                        .addValue(maxLeaseExpiries)
+                        .addValue(SEQ_BLOCK)
+                        .addValue(reserveUsd)
+                        .addValue(budgetUsd));
     }
 
     /** A stage's mark in the row (no status change): the stage running now, the progress, the event's number. */
-    public static Uni<RowSet<Row>> progress(SqlClient pool, UUID jobId, long leaseVersion, int progress, Stage running, long seq,
-                                           double leaseSeconds, JsonObject timings) {
-        return pool.preparedQuery(PROGRESS).execute(Tuple.tuple().addValue(jobId).addValue(leaseVersion).addValue(progress)
-                .addValue(running.name()).addValue(seq).addValue(leaseSeconds).addValue(timings));
+    public static Uni<RowSet<Row>> progress(
+            SqlClient pool,
+            UUID jobId,
+            long leaseVersion,
+            int progress,
+            Stage running,
+            long seq,
+            double leaseSeconds,
+            JsonObject timings) {
+        return pool.preparedQuery(PROGRESS)
+                .execute(Tuple.tuple()
+                        .addValue(jobId)
+                        .addValue(leaseVersion)
+                        .addValue(progress)
+                        .addValue(running.name())
+                        .addValue(seq)
+                        .addValue(leaseSeconds)
+                        .addValue(timings));
     }
 
     public static Uni<RowSet<Row>> renew(SqlClient pool, UUID[] ids, Long[] versions, double leaseSeconds) {
@@ -282,20 +357,51 @@ public final class JobTransitions {
     }
 
     /** processing → completed with the result, inside the caller's transaction (beside the result and typed rows). */
-    public static Uni<RowSet<Row>> complete(SqlClient conn, UUID jobId, long leaseVersion, long seq, JsonObject result, JsonObject timings,
-                                           int llmCalls) {
-        return conn.preparedQuery(COMPLETE).execute(Tuple.tuple().addValue(jobId).addValue(leaseVersion).addValue(seq)
-                .addValue(result).addValue(timings).addValue(llmCalls));
+    public static Uni<RowSet<Row>> complete(
+            SqlClient conn,
+            UUID jobId,
+            long leaseVersion,
+            long seq,
+            JsonObject result,
+            JsonObject timings,
+            int llmCalls) {
+        return conn.preparedQuery(COMPLETE)
+                .execute(Tuple.tuple()
+                        .addValue(jobId)
+                        .addValue(leaseVersion)
+                        .addValue(seq)
+                        .addValue(result)
+                        .addValue(timings)
+                        .addValue(llmCalls));
     }
 
     /** processing → failed, or → pending until {@code retryAt} (a scheduled retry). */
-    public static Uni<RowSet<Row>> endAttempt(SqlClient pool, UUID jobId, long leaseVersion, String errorCode, String message,
-                                             Instant retryAt, long seq, Stage stage, JsonObject timings, int llmCalls) {
+    public static Uni<RowSet<Row>> endAttempt(
+            SqlClient pool,
+            UUID jobId,
+            long leaseVersion,
+            String errorCode,
+            String message,
+            Instant retryAt,
+            long seq,
+            Stage stage,
+            JsonObject timings,
+            int llmCalls) {
         JobStatus next = retryAt == null ? JobStatus.FAILED : JobStatus.PENDING;
         OffsetDateTime due = retryAt == null ? null : retryAt.atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery(END_ATTEMPT).execute(Tuple.tuple().addValue(jobId).addValue(leaseVersion).addValue(next.dbValue())
-                .addValue(errorCode).addValue(message).addValue(seq).addValue(stage.name()).addValue(retryAt == null ? 0 : 1)
-                .addValue(due).addValue(timings).addValue(llmCalls));
+        return pool.preparedQuery(END_ATTEMPT)
+                .execute(Tuple.tuple()
+                        .addValue(jobId)
+                        .addValue(leaseVersion)
+                        .addValue(next.dbValue())
+                        .addValue(errorCode)
+                        .addValue(message)
+                        .addValue(seq)
+                        .addValue(stage.name())
+                        .addValue(retryAt == null ? 0 : 1)
+                        .addValue(due)
+                        .addValue(timings)
+                        .addValue(llmCalls));
     }
 
     public static Uni<RowSet<Row>> due(SqlClient pool, double stuckAfterSeconds, int limit) {
@@ -304,15 +410,21 @@ public final class JobTransitions {
 
     /** processing (lease expired {@code maxLeaseExpiries} times) → failed as poison. */
     public static Uni<List<ProgressEvent>> failPoisoned(SqlClient pool, int maxLeaseExpiries, int limit) {
-        return pool.preparedQuery(FAIL_POISONED).execute(Tuple.of(maxLeaseExpiries, limit))
+        return pool.preparedQuery(FAIL_POISONED)
+                .execute(Tuple.of(maxLeaseExpiries, limit))
                 .map(rows -> rows.stream().map(JobTransitions::eventOf).toList());
     }
 
     /** The event a transition announces, from the row it returned ({@link #EVENT_COLUMNS}). */
     public static ProgressEvent eventOf(Row row) {
         String stage = row.getString("current_stage");
-        return ProgressEvent.of(row.getUUID("id"), row.getString("user_id"), stage == null ? Stage.QUEUED : Stage.valueOf(stage),
-                        JobStatus.fromDb(row.getString("status")), row.getInteger("progress"), row.getLong("event_seq"))
+        return ProgressEvent.of(
+                        row.getUUID("id"),
+                        row.getString("user_id"),
+                        stage == null ? Stage.QUEUED : Stage.valueOf(stage),
+                        JobStatus.fromDb(row.getString("status")),
+                        row.getInteger("progress"),
+                        row.getLong("event_seq"))
                 .withError(row.getString("error_code"), row.getString("error_message"));
     }
 }

@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import java.util.List;
 
 /**
@@ -15,28 +14,33 @@ import java.util.List;
  * from its own thread) continues that trace on Kafka.
  */
 public final class Outbox {
-    private static final String INSERT = "insert into outbox (topic, message_key, payload, traceparent) values ($1, $2, $3, $4)";
+    private static final String INSERT =
+            "insert into outbox (topic, message_key, payload, traceparent) values ($1, $2, $3, $4)";
 
     /** One message: its topic, its Kafka key, and the payload written as JSON. */
-    public record Entry(String topic, String key, Object payload) {
-    }
+    public record Entry(String topic, String key, Object payload) {}
 
-    private Outbox() {
-    }
+    private Outbox() {}
 
     public static Uni<Void> write(SqlClient conn, List<Entry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         String traceparent = traceparent();
-        List<Tuple> rows = entries.stream().map(e -> Tuple.of(e.topic(), e.key(), Json.write(e.payload()), traceparent)).toList();
-        return rows.size() == 1 ? conn.preparedQuery(INSERT).execute(rows.get(0)).replaceWithVoid()
+        List<Tuple> rows = entries.stream()
+                .map(e -> Tuple.of(e.topic(), e.key(), Json.write(e.payload()), traceparent))
+                .toList();
+        return rows.size() == 1
+                ? conn.preparedQuery(INSERT).execute(rows.get(0)).replaceWithVoid()
                 : conn.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
     }
 
     /** The current span as a traceparent, or null outside any trace (tracing off). */
     public static String traceparent() {
         SpanContext span = Span.current().getSpanContext();
-        return span.isValid() ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex() : null;
+        return span.isValid()
+                ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                        + span.getTraceFlags().asHex()
+                : null;
     }
 }

@@ -2,7 +2,6 @@ package io.distill.model.projects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,7 @@ final class DefinitionRules {
     static final int MAX_ALLOWED_MODELS = 20;
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}");
 
-    private DefinitionRules() {
-    }
+    private DefinitionRules() {}
 
     /** A model name as providers spell them: letters, digits and {@code . _ : / @ -}, at most 100. */
     static boolean isModelName(String name) {
@@ -51,13 +49,16 @@ final class DefinitionRules {
 
     private static void checkModel(ProjectDefinition.ModelSettings model, List<String> problems) {
         if (model.name() != null && !isModelName(model.name())) {
-            problems.add("model.name must be a model name such as gpt-4o-mini (letters, digits and . _ : / @ -, at most 100)");
+            problems.add(
+                    "model.name must be a model name such as gpt-4o-mini (letters, digits and . _ : / @ -, at most 100)");
         }
-        if (model.allowed() != null && (model.allowed().size() > MAX_ALLOWED_MODELS
-                || !model.allowed().stream().allMatch(DefinitionRules::isModelName))) {
+        if (model.allowed() != null
+                && (model.allowed().size() > MAX_ALLOWED_MODELS
+                        || !model.allowed().stream().allMatch(DefinitionRules::isModelName))) {
             problems.add("model.allowed must be at most " + MAX_ALLOWED_MODELS + " model names such as gpt-4o-mini");
         }
-        if (model.temperature() != null && (model.temperature().isNaN() || model.temperature() < 0 || model.temperature() > 2)) {
+        if (model.temperature() != null
+                && (model.temperature().isNaN() || model.temperature() < 0 || model.temperature() > 2)) {
             problems.add("model.temperature must be between 0 and 2");
         }
         if (model.maxTokens() != null && (model.maxTokens() < 1 || model.maxTokens() > MAX_OUTPUT_TOKENS)) {
@@ -66,7 +67,8 @@ final class DefinitionRules {
         if (model.tokenCap() != null && (model.tokenCap() < 1 || model.tokenCap() > MAX_TOKEN_CAP)) {
             problems.add("model.tokenCap must be between 1 and " + MAX_TOKEN_CAP);
         } else if (model.tokenCap() != null && model.maxTokens() != null && model.tokenCap() < model.maxTokens()) {
-            problems.add("model.tokenCap (" + model.tokenCap() + ") must be at least model.maxTokens (" + model.maxTokens() + ")");
+            problems.add("model.tokenCap (" + model.tokenCap() + ") must be at least model.maxTokens ("
+                    + model.maxTokens() + ")");
         }
     }
 
@@ -87,8 +89,12 @@ final class DefinitionRules {
             problems.add("prompt.examples may have at most " + MAX_EXAMPLES + " entries");
         }
         for (ProjectDefinition.Example example : prompt.examples()) {
-            if (example == null || example.input() == null || example.output() == null || length(example.input()) > MAX_TEXT_CHARS) {
-                problems.add("every prompt example needs an input of at most " + MAX_TEXT_CHARS + " characters and an output record");
+            if (example == null
+                    || example.input() == null
+                    || example.output() == null
+                    || length(example.input()) > MAX_TEXT_CHARS) {
+                problems.add("every prompt example needs an input of at most " + MAX_TEXT_CHARS
+                        + " characters and an output record");
                 break;
             }
         }
@@ -100,7 +106,8 @@ final class DefinitionRules {
         if (kind == null) {
             return;
         }
-        JsonNode properties = definition.schema() == null ? null : definition.schema().path("properties");
+        JsonNode properties =
+                definition.schema() == null ? null : definition.schema().path("properties");
         for (String field : kind.requiredFields()) {
             if (properties == null || !properties.has(field)) {
                 problems.add("record " + kind.code() + " needs the schema property '" + field + "'");

@@ -3,7 +3,6 @@ package io.distill.model.projects;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +36,7 @@ public record ProjectDefinition(
         }
     }
 
-    public record Example(String input, JsonNode output) {
-    }
+    public record Example(String input, JsonNode output) {}
 
     /**
      * @param tokenCap the most tokens (prompt + completion, over every call) one job may use
@@ -47,7 +45,8 @@ public record ProjectDefinition(
      * The model a project's jobs use ({@code name}; null: the worker's default) and the others a job
      * may choose with its {@code model} option ({@code allowed}).
      */
-    public record ModelSettings(String name, Double temperature, Integer maxTokens, Integer tokenCap, List<String> allowed) {
+    public record ModelSettings(
+            String name, Double temperature, Integer maxTokens, Integer tokenCap, List<String> allowed) {
         public static final ModelSettings DEFAULT = new ModelSettings(null, 0.0, 1500, 60_000, null);
 
         /** A model name as providers spell them (the rule is {@link DefinitionRules#isModelName}). */
@@ -62,6 +61,5 @@ public record ProjectDefinition(
     }
 
     /** A rule in CEL over {@code record}; {@code message} is what a failure says. */
-    public record Rule(String name, String expression, String message) {
-    }
+    public record Rule(String name, String expression, String message) {}
 }

@@ -2,7 +2,6 @@ package io.distill.model.projects;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,10 @@ public enum RecordKind {
 
     @JsonCreator
     public static RecordKind of(String code) {
-        return Arrays.stream(values()).filter(k -> k.code().equals(code)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("record must be one of news_event, broker_report, drawing"));
+        return Arrays.stream(values())
+                .filter(k -> k.code().equals(code))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("record must be one of news_event, broker_report, drawing"));
     }
 }

@@ -15,7 +15,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,6 +32,7 @@ import java.util.Map;
 public final class RecordValidator {
     /** Loop iterations one rule may take on one record, over all its nested comprehensions. */
     static final int RULE_ITERATIONS = 10_000;
+
     private static final CelOptions CEL_LIMITS = CelOptions.current()
             .maxExpressionCodePointSize(2_000)
             .maxParseRecursionDepth(32)
@@ -59,8 +59,7 @@ public final class RecordValidator {
         }
     }
 
-    private record CompiledRule(ProjectDefinition.Rule rule, CelRuntime.Program program) {
-    }
+    private record CompiledRule(ProjectDefinition.Rule rule, CelRuntime.Program program) {}
 
     private final JsonSchema schema;
     private final List<CompiledRule> rules;
@@ -98,7 +97,9 @@ public final class RecordValidator {
 
     private static JsonSchema compileSchema(ProjectDefinition definition, List<String> problems) {
         JsonNode root = definition.schema();
-        if (root == null || !"object".equals(root.path("type").asText()) || !root.path("properties").isObject()
+        if (root == null
+                || !"object".equals(root.path("type").asText())
+                || !root.path("properties").isObject()
                 || root.path("properties").isEmpty()) {
             problems.add("schema must be a JSON Schema whose root has \"type\": \"object\" and at least one property");
             return null;
@@ -112,7 +113,9 @@ public final class RecordValidator {
             return null;
         }
         List<String> metaProblems = SchemaFactory.metaProblems(root).stream()
-                .map(m -> "schema " + m.getMessage()).sorted().toList();
+                .map(m -> "schema " + m.getMessage())
+                .sorted()
+                .toList();
         if (!metaProblems.isEmpty()) {
             problems.addAll(metaProblems);
             return null;
@@ -128,7 +131,8 @@ public final class RecordValidator {
     /** Every violation, schema first (in document order), then rules; empty when the record passes. */
     public List<Violation> validate(JsonNode record) {
         List<Violation> violations = new ArrayList<>(schema.validate(record).stream()
-                .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
+                .sorted(Comparator.comparing(
+                                (ValidationMessage m) -> m.getInstanceLocation().toString())
                         .thenComparing(ValidationMessage::getMessage))
                 .map(m -> new Violation("schema:" + m.getInstanceLocation(), m.getMessage()))
                 .toList());
@@ -141,7 +145,8 @@ public final class RecordValidator {
             ProjectDefinition.Rule rule = compiled.rule();
             try {
                 if (!Boolean.TRUE.equals(compiled.program().eval(input))) {
-                    violations.add(new Violation("rule:" + rule.name(), rule.message() == null ? rule.expression() : rule.message()));
+                    violations.add(new Violation(
+                            "rule:" + rule.name(), rule.message() == null ? rule.expression() : rule.message()));
                 }
             } catch (CelEvaluationException e) {
                 // an exhausted iteration budget lands here too: the rule fails, the job says why
@@ -153,8 +158,7 @@ public final class RecordValidator {
 
     /** JSON values as CEL sees them: objects as maps, integers as long, null as CEL's null. */
     static final class CelValues {
-        private CelValues() {
-        }
+        private CelValues() {}
 
         static Object of(JsonNode node) {
             if (node == null || node.isNull() || node.isMissingNode()) {

@@ -13,7 +13,6 @@ import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
 import com.networknt.schema.resource.AllowSchemaLoader;
-
 import java.util.Set;
 
 /**
@@ -33,9 +32,11 @@ final class SchemaFactory {
             "classpath:draft/2020-12/meta/format-annotation",
             "classpath:draft/2020-12/meta/content");
 
-    private static final JsonSchemaFactory SEALED = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-            .schemaLoaders(loaders -> loaders.add(new AllowSchemaLoader(iri -> BUNDLED_META_SCHEMAS.contains(iri.toString()))))
-            .metaSchemaFactory(DisallowUnknownJsonMetaSchemaFactory.getInstance()));
+    private static final JsonSchemaFactory SEALED = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaLoaders(loaders ->
+                            loaders.add(new AllowSchemaLoader(iri -> BUNDLED_META_SCHEMAS.contains(iri.toString()))))
+                    .metaSchemaFactory(DisallowUnknownJsonMetaSchemaFactory.getInstance()));
 
     // paths as $.field (what job errors have always said)
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
@@ -44,16 +45,19 @@ final class SchemaFactory {
             .build();
 
     /** The draft 2020-12 meta-schema, with regex formats asserted, so an uncompilable pattern is named. */
-    private static final JsonSchema META = SEALED.getSchema(SchemaLocation.of(SchemaId.V202012),
-            SchemaValidatorsConfig.builder().pathType(PathType.LEGACY).formatAssertionsEnabled(true)
-                    .regularExpressionFactory(Re2Patterns.INSTANCE).build());
+    private static final JsonSchema META = SEALED.getSchema(
+            SchemaLocation.of(SchemaId.V202012),
+            SchemaValidatorsConfig.builder()
+                    .pathType(PathType.LEGACY)
+                    .formatAssertionsEnabled(true)
+                    .regularExpressionFactory(Re2Patterns.INSTANCE)
+                    .build());
 
     static {
         META.initializeValidators();
     }
 
-    private SchemaFactory() {
-    }
+    private SchemaFactory() {}
 
     /** What the meta-schema says is wrong with a user's schema document (types, ranges, shapes). */
     static Set<ValidationMessage> metaProblems(JsonNode schema) {

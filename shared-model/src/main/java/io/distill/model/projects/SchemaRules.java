@@ -2,7 +2,6 @@ package io.distill.model.projects;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,20 +25,47 @@ final class SchemaRules {
     static final int MAX_DEPTH = 32;
     /** Structured output's own limits: nesting of objects, properties in all, values in one enum. */
     static final int MAX_OBJECT_NESTING = 10;
+
     static final int MAX_PROPERTIES = 5_000;
     static final int MAX_ENUM_VALUES = 1_000;
 
     private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
     /** Keywords whose value is one subschema / a map of subschemas / a list of subschemas. */
-    private static final Set<String> SCHEMA = Set.of("items", "additionalProperties", "contains", "not", "if", "then", "else",
-            "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema");
-    private static final Set<String> SCHEMA_MAP = Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
+    private static final Set<String> SCHEMA = Set.of(
+            "items",
+            "additionalProperties",
+            "contains",
+            "not",
+            "if",
+            "then",
+            "else",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "additionalItems",
+            "contentSchema");
+
+    private static final Set<String> SCHEMA_MAP =
+            Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
     private static final Set<String> SCHEMA_LIST = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
     /** Applied to the value itself, not to a part of it: a cycle through these never ends. */
-    private static final Set<String> SAME_VALUE = Set.of("not", "if", "then", "else", "allOf", "anyOf", "oneOf", "dependentSchemas");
-    private static final Set<String> NOT_IN_STRICT_OUTPUT = Set.of("allOf", "not", "if", "then", "else", "dependentSchemas",
-            "dependentRequired", "patternProperties", "propertyNames", "unevaluatedProperties", "oneOf");
-    private static final Set<String> REMOTE = Set.of("$id", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor");
+    private static final Set<String> SAME_VALUE =
+            Set.of("not", "if", "then", "else", "allOf", "anyOf", "oneOf", "dependentSchemas");
+
+    private static final Set<String> NOT_IN_STRICT_OUTPUT = Set.of(
+            "allOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentSchemas",
+            "dependentRequired",
+            "patternProperties",
+            "propertyNames",
+            "unevaluatedProperties",
+            "oneOf");
+    private static final Set<String> REMOTE =
+            Set.of("$id", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor");
 
     private final JsonNode root;
     private final List<String> problems;
@@ -47,6 +73,7 @@ final class SchemaRules {
     private final Map<String, JsonNode> nodes = new LinkedHashMap<>();
     /** Subschema pointer → the pointers of subschemas applied to the same value (refs included). */
     private final Map<String, List<String>> sameValue = new HashMap<>();
+
     private int properties;
 
     private SchemaRules(JsonNode root, List<String> problems) {
@@ -85,8 +112,8 @@ final class SchemaRules {
         }
         for (String keyword : REMOTE) {
             if (schema.has(keyword)) {
-                problems.add(keyword + " is not allowed (at " + show(pointer) + "): a project schema is self-contained, "
-                        + "with local references \"#/$defs/…\" only");
+                problems.add(keyword + " is not allowed (at " + show(pointer)
+                        + "): a project schema is self-contained, " + "with local references \"#/$defs/…\" only");
             }
         }
         JsonNode declared = schema.get("$schema");
@@ -141,9 +168,11 @@ final class SchemaRules {
             }
             String target = target(ref.asText());
             if (target == null) {
-                problems.add("$ref \"" + ref.asText() + "\" (at " + show(node.getKey()) + ") must be a local reference such as \"#/$defs/name\"");
+                problems.add("$ref \"" + ref.asText() + "\" (at " + show(node.getKey())
+                        + ") must be a local reference such as \"#/$defs/name\"");
             } else if (!nodes.containsKey(target)) {
-                problems.add("$ref \"" + ref.asText() + "\" (at " + show(node.getKey()) + ") does not point at a subschema of this schema");
+                problems.add("$ref \"" + ref.asText() + "\" (at " + show(node.getKey())
+                        + ") does not point at a subschema of this schema");
             } else {
                 sameValue.get(node.getKey()).add(target);
             }
@@ -157,7 +186,8 @@ final class SchemaRules {
         for (String start : nodes.keySet()) {
             String cycle = cycleFrom(start, done, onPath);
             if (cycle != null) {
-                problems.add("$ref cycle at " + show(cycle) + ": the schema refers back to itself without descending into the record,"
+                problems.add("$ref cycle at " + show(cycle)
+                        + ": the schema refers back to itself without descending into the record,"
                         + " so validating any record would never end");
                 return;
             }
@@ -202,18 +232,23 @@ final class SchemaRules {
                 problems.add("objects are nested deeper than " + MAX_OBJECT_NESTING + " levels at " + at);
             }
             properties += props.size();
-            if (!schema.path("additionalProperties").isBoolean() || schema.path("additionalProperties").asBoolean()) {
-                problems.add("the object at " + at + " needs \"additionalProperties\": false (strict structured output)");
+            if (!schema.path("additionalProperties").isBoolean()
+                    || schema.path("additionalProperties").asBoolean()) {
+                problems.add(
+                        "the object at " + at + " needs \"additionalProperties\": false (strict structured output)");
             }
             Set<String> required = new HashSet<>();
             schema.path("required").forEach(r -> required.add(r.asText()));
             props.fieldNames().forEachRemaining(name -> {
                 if (!required.contains(name)) {
-                    problems.add("property '" + name + "' (at " + at + ") is optional; strict structured output needs every property in"
+                    problems.add("property '" + name + "' (at " + at
+                            + ") is optional; strict structured output needs every property in"
                             + " \"required\": make it nullable instead, e.g. \"type\": [\"string\", \"null\"]");
                 }
             });
-            props.properties().forEach(p -> checkStrictOutput(p.getValue(), pointer + "/properties/" + escape(p.getKey()), objectNesting + 1));
+            props.properties()
+                    .forEach(p -> checkStrictOutput(
+                            p.getValue(), pointer + "/properties/" + escape(p.getKey()), objectNesting + 1));
         }
         for (String keyword : List.of("items", "additionalProperties")) {
             if (schema.path(keyword).isObject()) {
@@ -226,9 +261,12 @@ final class SchemaRules {
                 checkStrictOutput(list.get(i), pointer + "/" + keyword + "/" + i, objectNesting);
             }
         }
-        schema.path("$defs").properties().forEach(d -> checkStrictOutput(d.getValue(), pointer + "/$defs/" + escape(d.getKey()), objectNesting));
+        schema.path("$defs")
+                .properties()
+                .forEach(d -> checkStrictOutput(d.getValue(), pointer + "/$defs/" + escape(d.getKey()), objectNesting));
         if (pointer.isEmpty() && properties > MAX_PROPERTIES) {
-            problems.add("the schema has " + properties + " properties; strict structured output allows " + MAX_PROPERTIES);
+            problems.add(
+                    "the schema has " + properties + " properties; strict structured output allows " + MAX_PROPERTIES);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.distill.model.projects;
 
 import io.distill.model.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,11 +13,10 @@ import java.util.stream.Collectors;
 public final class Templates {
     public static final String GENERIC = "generic";
     public static final List<String> NAMES = List.of(GENERIC, "news-event", "broker-report", "drawing");
-    private static final Map<String, ProjectDefinition> BUILT_IN = NAMES.stream()
-            .collect(Collectors.toUnmodifiableMap(Function.identity(), Templates::load));
+    private static final Map<String, ProjectDefinition> BUILT_IN =
+            NAMES.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), Templates::load));
 
-    private Templates() {
-    }
+    private Templates() {}
 
     public static boolean exists(String name) {
         return BUILT_IN.containsKey(name);

@@ -1,19 +1,18 @@
 package io.distill.model.input;
 
-import io.distill.model.Json;
-import io.distill.model.Tenancy;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill.model.Json;
+import io.distill.model.Tenancy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class UntrustedInputTest {
@@ -42,17 +41,21 @@ class UntrustedInputTest {
             many.put("k" + i, i);
         }
         assertTrue(UntrustedInput.problemWithJson(many).contains("more than"));
-        assertTrue(UntrustedInput.problemWithJson(Map.of("big", "x".repeat(UntrustedInput.MAX_JSON_BYTES))).contains("bytes as JSON"));
+        assertTrue(UntrustedInput.problemWithJson(Map.of("big", "x".repeat(UntrustedInput.MAX_JSON_BYTES)))
+                .contains("bytes as JSON"));
         assertTrue(UntrustedInput.problemWithJson(Map.of("nul\u0000key", 1)).contains("NUL"));
-        assertTrue(UntrustedInput.problemWithJson(Map.of("list", List.of("ok", "bad\u0000"))).contains("NUL"));
+        assertTrue(UntrustedInput.problemWithJson(Map.of("list", List.of("ok", "bad\u0000")))
+                .contains("NUL"));
         assertNull(UntrustedInput.problemWithJson(Map.of("channel", "x", "tags", List.of("a", "b"), "n", 3)));
     }
 
     @Test
     void aJsonTreeIsCheckedInNamesAndValues() {
-        assertTrue(UntrustedInput.problemWithTree(Json.read("{\"a\":{\"b\\u0000\":1}}", com.fasterxml.jackson.databind.JsonNode.class))
+        assertTrue(UntrustedInput.problemWithTree(
+                        Json.read("{\"a\":{\"b\\u0000\":1}}", com.fasterxml.jackson.databind.JsonNode.class))
                 .contains("NUL"));
-        assertNull(UntrustedInput.problemWithTree(Json.read("{\"a\":[\"x\",{\"y\":\"z\"}]}", com.fasterxml.jackson.databind.JsonNode.class)));
+        assertNull(UntrustedInput.problemWithTree(
+                Json.read("{\"a\":[\"x\",{\"y\":\"z\"}]}", com.fasterxml.jackson.databind.JsonNode.class)));
     }
 
     @Test

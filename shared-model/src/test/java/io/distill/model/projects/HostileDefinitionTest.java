@@ -1,21 +1,20 @@
 package io.distill.model.projects;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.distill.model.Json;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Project definitions as an attacker would write them: nothing in one is ever fetched, a
@@ -50,8 +49,9 @@ class HostileDefinitionTest {
     }
 
     private static ObjectNode schema(String properties, String extra) {
-        return (ObjectNode) Json.read("{\"type\":\"object\",\"additionalProperties\":false," + extra
-                + "\"properties\":" + properties + "}", JsonNode.class);
+        return (ObjectNode) Json.read(
+                "{\"type\":\"object\",\"additionalProperties\":false," + extra + "\"properties\":" + properties + "}",
+                JsonNode.class);
     }
 
     /** A definition whose one property {@code a} is required, as strict output wants it. */
@@ -63,7 +63,8 @@ class HostileDefinitionTest {
     }
 
     private static List<String> problems(ProjectDefinition definition) {
-        return assertThrows(InvalidProjectException.class, () -> RecordValidator.compile(definition)).problems();
+        return assertThrows(InvalidProjectException.class, () -> RecordValidator.compile(definition))
+                .problems();
     }
 
     private static void assertProblem(ProjectDefinition definition, String expected) {
@@ -73,24 +74,43 @@ class HostileDefinitionTest {
 
     @Test
     void referencesThatWouldFetchAnythingAreRefusedAndNothingIsFetched() {
-        for (String ref : List.of(url() + "/x", "file:/etc/passwd", "classpath:logback.xml", "jar:" + url() + "/j.jar!/a",
-                "urn:uuid:1234", "//127.0.0.1/x", "other.json#/a")) {
+        for (String ref : List.of(
+                url() + "/x",
+                "file:/etc/passwd",
+                "classpath:logback.xml",
+                "jar:" + url() + "/j.jar!/a",
+                "urn:uuid:1234",
+                "//127.0.0.1/x",
+                "other.json#/a")) {
             assertProblem(withSchema(schema("{\"a\":{\"$ref\":\"" + ref + "\"}}", "")), "must be a local reference");
         }
-        assertProblem(withSchema(schema("{\"a\":{\"type\":\"string\"}}", "\"$id\":\"" + url() + "/\",")), "$id is not allowed");
-        assertProblem(withSchema(schema("{\"a\":{\"type\":\"string\"}}", "\"$schema\":\"" + url() + "/meta\",")), "$schema may only be");
-        assertProblem(withSchema(schema("{\"a\":{\"$dynamicRef\":\"" + url() + "/d#x\"}}", "")), "$dynamicRef is not allowed");
+        assertProblem(
+                withSchema(schema("{\"a\":{\"type\":\"string\"}}", "\"$id\":\"" + url() + "/\",")),
+                "$id is not allowed");
+        assertProblem(
+                withSchema(schema("{\"a\":{\"type\":\"string\"}}", "\"$schema\":\"" + url() + "/meta\",")),
+                "$schema may only be");
+        assertProblem(
+                withSchema(schema("{\"a\":{\"$dynamicRef\":\"" + url() + "/d#x\"}}", "")),
+                "$dynamicRef is not allowed");
         assertEquals(0, REQUESTS.get(), "a project definition made the validator fetch something");
     }
 
     @Test
     void referenceCyclesThatStayOnTheSameValueAreRefused() {
         assertProblem(withSchema(schema("{\"a\":{\"type\":\"string\"}}", "\"$ref\":\"#\",")), "$ref cycle");
-        assertProblem(withSchema(schema("{\"a\":{\"type\":\"string\"}}",
-                "\"anyOf\":[{\"$ref\":\"#/$defs/b\"}],\"$defs\":{\"b\":{\"$ref\":\"#\"}},")), "$ref cycle");
-        assertProblem(withSchema(schema("{\"a\":{\"$ref\":\"#/$defs/x\"}}",
-                "\"$defs\":{\"x\":{\"$ref\":\"#/$defs/y\"},\"y\":{\"$ref\":\"#/$defs/x\"}},")), "$ref cycle");
-        assertProblem(withSchema(schema("{\"a\":{\"$ref\":\"#/$defs/missing\"}}", "")), "does not point at a subschema");
+        assertProblem(
+                withSchema(schema(
+                        "{\"a\":{\"type\":\"string\"}}",
+                        "\"anyOf\":[{\"$ref\":\"#/$defs/b\"}],\"$defs\":{\"b\":{\"$ref\":\"#\"}},")),
+                "$ref cycle");
+        assertProblem(
+                withSchema(schema(
+                        "{\"a\":{\"$ref\":\"#/$defs/x\"}}",
+                        "\"$defs\":{\"x\":{\"$ref\":\"#/$defs/y\"},\"y\":{\"$ref\":\"#/$defs/x\"}},")),
+                "$ref cycle");
+        assertProblem(
+                withSchema(schema("{\"a\":{\"$ref\":\"#/$defs/missing\"}}", "")), "does not point at a subschema");
     }
 
     @Test
@@ -117,33 +137,55 @@ class HostileDefinitionTest {
     void schemasStrictStructuredOutputWouldRefuseAreRefusedWithTheFix() {
         ObjectNode optional = schema("{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}}", "");
         assertProblem(withSchema(optional), "property 'b' (at #) is optional");
-        ObjectNode open = (ObjectNode) Json.read("{\"type\":\"object\",\"additionalProperties\":true,\"required\":[\"a\"],"
-                + "\"properties\":{\"a\":{\"type\":\"string\"}}}", JsonNode.class);
+        ObjectNode open = (ObjectNode) Json.read(
+                "{\"type\":\"object\",\"additionalProperties\":true,\"required\":[\"a\"],"
+                        + "\"properties\":{\"a\":{\"type\":\"string\"}}}",
+                JsonNode.class);
         assertProblem(withSchema(open), "needs \"additionalProperties\": false");
-        assertProblem(withSchema(schema("{\"a\":{\"type\":\"string\",\"not\":{\"const\":\"x\"}}}", "")), "not (at #/properties/a)");
+        assertProblem(
+                withSchema(schema("{\"a\":{\"type\":\"string\",\"not\":{\"const\":\"x\"}}}", "")),
+                "not (at #/properties/a)");
     }
 
     @Test
     void modelSettingsOutOfRangeAreRefused() {
         ObjectNode schema = schema("{\"a\":{\"type\":\"string\"}}", "\"required\":[\"a\"],");
-        ProjectDefinition bad = new ProjectDefinition(null, null, schema, null,
-                new ProjectDefinition.ModelSettings("gpt 4o; drop table", -100.0, -5, 1, List.of("ok", "bad model!")), null, null);
+        ProjectDefinition bad = new ProjectDefinition(
+                null,
+                null,
+                schema,
+                null,
+                new ProjectDefinition.ModelSettings("gpt 4o; drop table", -100.0, -5, 1, List.of("ok", "bad model!")),
+                null,
+                null);
         List<String> problems = problems(bad);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.name")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.temperature")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("model.maxTokens")), problems.toString());
-        assertTrue(problems.contains("model.allowed must be at most 20 model names such as gpt-4o-mini"), problems.toString());
+        assertTrue(
+                problems.contains("model.allowed must be at most 20 model names such as gpt-4o-mini"),
+                problems.toString());
     }
 
     @Test
     void aTypedRecordKindNeedsTheFieldsItsTableReads() {
         ObjectNode schema = schema("{\"a\":{\"type\":\"string\"}}", "\"required\":[\"a\"],");
-        assertProblem(new ProjectDefinition(null, RecordKind.NEWS_EVENT, schema, null, null, null, null),
+        assertProblem(
+                new ProjectDefinition(null, RecordKind.NEWS_EVENT, schema, null, null, null, null),
                 "record news_event needs the schema property 'event_fingerprint'");
-        assertProblem(new ProjectDefinition(null, RecordKind.BROKER_REPORT, schema, null, null, null, null),
+        assertProblem(
+                new ProjectDefinition(null, RecordKind.BROKER_REPORT, schema, null, null, null, null),
                 "record broker_report needs a dedupeKey");
-        assertProblem(new ProjectDefinition(null, null, (ObjectNode) Json.read("{\"type\":\"object\",\"properties\":{}}", JsonNode.class),
-                null, null, null, null), "at least one property");
+        assertProblem(
+                new ProjectDefinition(
+                        null,
+                        null,
+                        (ObjectNode) Json.read("{\"type\":\"object\",\"properties\":{}}", JsonNode.class),
+                        null,
+                        null,
+                        null,
+                        null),
+                "at least one property");
     }
 
     @Test
@@ -152,8 +194,8 @@ class HostileDefinitionTest {
         String ten = "[0,1,2,3,4,5,6,7,8,9]";
         String nested = ten + ".all(a, " + ten + ".all(b, " + ten + ".all(c, " + ten + ".all(d, " + ten + ".all(e, "
                 + ten + ".all(f, " + ten + ".all(g, true)))))))";
-        RecordValidator validator = RecordValidator.compile(new ProjectDefinition(null, null, schema, null, null,
-                List.of(new ProjectDefinition.Rule("costly", nested, "never")), null));
+        RecordValidator validator = RecordValidator.compile(new ProjectDefinition(
+                null, null, schema, null, null, List.of(new ProjectDefinition.Rule("costly", nested, "never")), null));
         long t0 = System.nanoTime();
         List<RecordValidator.Violation> violations = validator.validate(Json.read("{\"a\":\"x\"}", JsonNode.class));
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -161,7 +203,9 @@ class HostileDefinitionTest {
         assertTrue(violations.get(0).message().contains("Iteration budget exceeded"), violations.toString());
         assertTrue(millis < 2_000, "a rule of 10^7 iterations must be stopped by the budget, took " + millis + " ms");
         String deep = "(".repeat(60) + "true" + ")".repeat(60);
-        assertProblem(new ProjectDefinition(null, null, schema, null, null, List.of(new ProjectDefinition.Rule("deep", deep, "x")), null),
+        assertProblem(
+                new ProjectDefinition(
+                        null, null, schema, null, null, List.of(new ProjectDefinition.Rule("deep", deep, "x")), null),
                 "rule 'deep' does not compile");
     }
 
@@ -170,9 +214,11 @@ class HostileDefinitionTest {
         ObjectNode schema = schema("{\"a\":{\"type\":\"string\",\"pattern\":\"^(a+)+$\"}}", "\"required\":[\"a\"],");
         RecordValidator validator = RecordValidator.compile(withSchema(schema));
         long t0 = System.nanoTime();
-        List<RecordValidator.Violation> violations = validator.validate(Json.read("{\"a\":\"" + "a".repeat(50_000) + "!\"}", JsonNode.class));
+        List<RecordValidator.Violation> violations =
+                validator.validate(Json.read("{\"a\":\"" + "a".repeat(50_000) + "!\"}", JsonNode.class));
         assertEquals(1, violations.size(), violations.toString());
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 2_000, "a catastrophic-backtracking pattern must not backtrack");
+        assertTrue(
+                (System.nanoTime() - t0) / 1_000_000 < 2_000, "a catastrophic-backtracking pattern must not backtrack");
     }
 
     @Test

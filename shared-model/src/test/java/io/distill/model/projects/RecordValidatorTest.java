@@ -1,15 +1,14 @@
 package io.distill.model.projects;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distill.model.Json;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill.model.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RecordValidatorTest {
 
@@ -47,7 +46,9 @@ class RecordValidatorTest {
         record.remove("title");
         record.put("confidence", 1.7);
         record.put("report_type", "strong buy");
-        List<String> checks = validator.validate(record).stream().map(RecordValidator.Violation::check).toList();
+        List<String> checks = validator.validate(record).stream()
+                .map(RecordValidator.Violation::check)
+                .toList();
         assertTrue(checks.contains("schema:$"), checks.toString());
         assertTrue(checks.contains("schema:$.confidence"), checks.toString());
         assertTrue(checks.contains("schema:$.report_type"), checks.toString());
@@ -62,22 +63,33 @@ class RecordValidatorTest {
         ((ObjectNode) record.get("key_points").get(1)).put("point_order", 1);
         record.put("published_at", "last Tuesday");
         List<RecordValidator.Violation> violations = validator.validate(record);
-        assertEquals(List.of("rule:company_named", "rule:points_numbered_1_to_n", "rule:published_at_is_timestamp"),
+        assertEquals(
+                List.of("rule:company_named", "rule:points_numbered_1_to_n", "rule:published_at_is_timestamp"),
                 violations.stream().map(RecordValidator.Violation::check).toList());
         assertEquals("no company named", violations.get(0).message());
-        assertTrue(violations.get(2).message().startsWith("could not be evaluated"), violations.get(2).message());
+        assertTrue(
+                violations.get(2).message().startsWith("could not be evaluated"),
+                violations.get(2).message());
     }
 
     @Test
     void aBrokenDefinitionIsRefusedWithEveryProblemNamed() {
-        ProjectDefinition broken = new ProjectDefinition(null, null, (ObjectNode) json("""
-                {"type": "object", "additionalProperties": false, "required": ["a"], "properties": {"a": {"type": "string"}}}"""), null, null,
-                List.of(new ProjectDefinition.Rule("r1", "record.a +", "x"),
+        ProjectDefinition broken = new ProjectDefinition(
+                null,
+                null,
+                (ObjectNode) json("""
+                {"type": "object", "additionalProperties": false, "required": ["a"], "properties": {"a": {"type": "string"}}}"""),
+                null,
+                null,
+                List.of(
+                        new ProjectDefinition.Rule("r1", "record.a +", "x"),
                         new ProjectDefinition.Rule("r2", "size(record.a)", "not a boolean"),
                         new ProjectDefinition.Rule("r3", "java.lang.Runtime.exec('rm')", "no scripts")),
                 List.of("b"));
         InvalidProjectException e = assertThrows(InvalidProjectException.class, () -> RecordValidator.compile(broken));
         assertEquals(4, e.problems().size(), e.problems().toString());
-        assertTrue(e.problems().get(0).contains("dedupeKey field 'b'"), e.problems().toString());
+        assertTrue(
+                e.problems().get(0).contains("dedupeKey field 'b'"),
+                e.problems().toString());
     }
 }

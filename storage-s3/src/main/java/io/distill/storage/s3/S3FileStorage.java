@@ -1,6 +1,17 @@
 package io.distill.storage.s3;
 
 import io.distill.model.files.FileStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -14,18 +25,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.LocalDate;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
-
 /**
  * Uploads in an S3 bucket: AWS S3 or any S3-compatible store (path-style addressing and a custom
  * endpoint). URLs are {@code s3://bucket/YYYY/MM/DD/<uuid>.<ext>}; keys are generated here only,
@@ -38,19 +37,26 @@ public final class S3FileStorage implements FileStorage, AutoCloseable {
     private final String bucket;
 
     /** Settings of the S3 storage; endpoint and keys empty means AWS itself and its default credentials chain. */
-    public record Settings(String bucket, String region, Optional<String> endpoint, Optional<String> accessKey,
-                           Optional<String> secretKey, boolean createBucket) {
-    }
+    public record Settings(
+            String bucket,
+            String region,
+            Optional<String> endpoint,
+            Optional<String> accessKey,
+            Optional<String> secretKey,
+            boolean createBucket) {}
 
     public S3FileStorage(Settings settings) {
         AwsCredentialsProvider credentials = settings.accessKey().isPresent()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().orElse("")))
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        settings.accessKey().get(), settings.secretKey().orElse("")))
                 : DefaultCredentialsProvider.builder().build();
         var builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.endpoint().isPresent()).build());
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(settings.endpoint().isPresent())
+                        .build());
         settings.endpoint().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
         this.s3 = builder.build();
         this.bucket = settings.bucket();
@@ -62,12 +68,16 @@ public final class S3FileStorage implements FileStorage, AutoCloseable {
     @Override
     public String store(Path content, String extension) throws IOException {
         LocalDate today = LocalDate.now();
-        String key = String.format("%04d/%02d/%02d/%s.%s", today.getYear(), today.getMonthValue(), today.getDayOfMonth(),
-                UUID.randomUUID(), extension);
+        String key = String.format(
+                "%04d/%02d/%02d/%s.%s",
+                today.getYear(), today.getMonthValue(), today.getDayOfMonth(), UUID.randomUUID(), extension);
         try {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(content));
         } catch (S3Exception e) {
-            throw new IOException("storing in s3://" + bucket + " failed: " + e.awsErrorDetails().errorMessage(), e);
+            throw new IOException(
+                    "storing in s3://" + bucket + " failed: "
+                            + e.awsErrorDetails().errorMessage(),
+                    e);
         }
         return "s3://" + bucket + "/" + key;
     }
@@ -80,7 +90,8 @@ public final class S3FileStorage implements FileStorage, AutoCloseable {
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(url);
         } catch (S3Exception e) {
-            throw new IOException("reading " + url + " failed: " + e.awsErrorDetails().errorMessage(), e);
+            throw new IOException(
+                    "reading " + url + " failed: " + e.awsErrorDetails().errorMessage(), e);
         }
     }
 
@@ -103,7 +114,9 @@ public final class S3FileStorage implements FileStorage, AutoCloseable {
 
     private String key(String url) throws IOException {
         String prefix = "s3://" + bucket + "/";
-        if (url == null || !url.startsWith(prefix) || !KEY.matcher(url.substring(prefix.length())).matches()) {
+        if (url == null
+                || !url.startsWith(prefix)
+                || !KEY.matcher(url.substring(prefix.length())).matches()) {
             throw new IOException("not a URL of this storage: " + url);
         }
         return url.substring(prefix.length());

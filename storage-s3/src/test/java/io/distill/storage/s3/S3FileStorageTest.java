@@ -1,22 +1,21 @@
 package io.distill.storage.s3;
 
-import io.distill.testinfra.S3Local;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill.testinfra.S3Local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The S3 storage against a real S3-compatible server (S3Proxy) over HTTP with SigV4. */
 @Tag("infra")
@@ -27,8 +26,13 @@ class S3FileStorageTest {
     @BeforeAll
     static void start() throws Exception {
         server = S3Local.start();
-        storage = new S3FileStorage(new S3FileStorage.Settings("distill-uploads", "us-east-1", Optional.of(server.endpoint()),
-                Optional.of(S3Local.ACCESS_KEY), Optional.of(S3Local.SECRET_KEY), true));
+        storage = new S3FileStorage(new S3FileStorage.Settings(
+                "distill-uploads",
+                "us-east-1",
+                Optional.of(server.endpoint()),
+                Optional.of(S3Local.ACCESS_KEY),
+                Optional.of(S3Local.SECRET_KEY),
+                true));
     }
 
     @AfterAll
@@ -60,9 +64,13 @@ class S3FileStorageTest {
 
     @Test
     void urlsOutsideTheStorageAreRefused() {
-        assertThrows(IOException.class, () -> storage.open("s3://other-bucket/2026/01/01/00000000-0000-0000-0000-000000000000.pdf"));
+        assertThrows(
+                IOException.class,
+                () -> storage.open("s3://other-bucket/2026/01/01/00000000-0000-0000-0000-000000000000.pdf"));
         assertThrows(IOException.class, () -> storage.open("s3://distill-uploads/../../etc/passwd"));
         assertThrows(IOException.class, () -> storage.open("local:2026/01/01/x.pdf"));
-        assertThrows(NoSuchFileException.class, () -> storage.open("s3://distill-uploads/2026/01/01/00000000-0000-0000-0000-000000000000.pdf"));
+        assertThrows(
+                NoSuchFileException.class,
+                () -> storage.open("s3://distill-uploads/2026/01/01/00000000-0000-0000-0000-000000000000.pdf"));
     }
 }

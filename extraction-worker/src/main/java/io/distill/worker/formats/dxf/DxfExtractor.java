@@ -8,7 +8,6 @@ import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
@@ -29,19 +28,42 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class DxfExtractor implements FormatExtractor {
     /** $INSUNITS codes (AutoCAD DXF reference). */
-    private static final Map<Integer, String> UNITS = Map.ofEntries(Map.entry(0, "unitless"), Map.entry(1, "inches"),
-            Map.entry(2, "feet"), Map.entry(3, "miles"), Map.entry(4, "millimeters"), Map.entry(5, "centimeters"),
-            Map.entry(6, "meters"), Map.entry(7, "kilometers"), Map.entry(8, "microinches"), Map.entry(9, "mils"),
-            Map.entry(10, "yards"), Map.entry(14, "decimeters"));
+    private static final Map<Integer, String> UNITS = Map.ofEntries(
+            Map.entry(0, "unitless"),
+            Map.entry(1, "inches"),
+            Map.entry(2, "feet"),
+            Map.entry(3, "miles"),
+            Map.entry(4, "millimeters"),
+            Map.entry(5, "centimeters"),
+            Map.entry(6, "meters"),
+            Map.entry(7, "kilometers"),
+            Map.entry(8, "microinches"),
+            Map.entry(9, "mils"),
+            Map.entry(10, "yards"),
+            Map.entry(14, "decimeters"));
     /** Attribute tags of title blocks, as drafters name them, to the fields Distill reports. */
     private static final Map<String, String> TITLE_FIELDS = Map.ofEntries(
-            Map.entry("DRAWING_NO", "drawingNumber"), Map.entry("DRAWING_NUMBER", "drawingNumber"), Map.entry("DWG_NO", "drawingNumber"),
-            Map.entry("DWGNO", "drawingNumber"), Map.entry("DRAWINGNO", "drawingNumber"), Map.entry("DOC_NO", "drawingNumber"),
-            Map.entry("TITLE", "title"), Map.entry("DRAWING_TITLE", "title"), Map.entry("REV", "revision"),
-            Map.entry("REVISION", "revision"), Map.entry("SCALE", "scale"), Map.entry("DATE", "date"),
-            Map.entry("DRAWN", "author"), Map.entry("DRAWN_BY", "author"), Map.entry("AUTHOR", "author"),
-            Map.entry("MATERIAL", "material"), Map.entry("SHEET", "sheet"), Map.entry("COMPANY", "organization"),
-            Map.entry("ORGANIZATION", "organization"), Map.entry("CHECKED", "checkedBy"), Map.entry("PROJECT", "project"));
+            Map.entry("DRAWING_NO", "drawingNumber"),
+            Map.entry("DRAWING_NUMBER", "drawingNumber"),
+            Map.entry("DWG_NO", "drawingNumber"),
+            Map.entry("DWGNO", "drawingNumber"),
+            Map.entry("DRAWINGNO", "drawingNumber"),
+            Map.entry("DOC_NO", "drawingNumber"),
+            Map.entry("TITLE", "title"),
+            Map.entry("DRAWING_TITLE", "title"),
+            Map.entry("REV", "revision"),
+            Map.entry("REVISION", "revision"),
+            Map.entry("SCALE", "scale"),
+            Map.entry("DATE", "date"),
+            Map.entry("DRAWN", "author"),
+            Map.entry("DRAWN_BY", "author"),
+            Map.entry("AUTHOR", "author"),
+            Map.entry("MATERIAL", "material"),
+            Map.entry("SHEET", "sheet"),
+            Map.entry("COMPANY", "organization"),
+            Map.entry("ORGANIZATION", "organization"),
+            Map.entry("CHECKED", "checkedBy"),
+            Map.entry("PROJECT", "project"));
 
     @Override
     public Set<String> formats() {
@@ -146,7 +168,11 @@ public class DxfExtractor implements FormatExtractor {
                 case "TEXT" -> addText(DxfText.text(text1));
                 case "MTEXT" -> addText(DxfText.mtext(decode(group(3) + group(1))));
                 case "ATTRIB" -> {
-                    String tag = decode(group(2)).strip().toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
+                    String tag = decode(group(2))
+                            .strip()
+                            .toUpperCase(Locale.ROOT)
+                            .replace(' ', '_')
+                            .replace('-', '_');
                     String value = DxfText.text(text1).strip();
                     if (!tag.isEmpty() && !value.isEmpty()) {
                         attributes.putIfAbsent(tag, value);
@@ -159,12 +185,13 @@ public class DxfExtractor implements FormatExtractor {
                 }
                 case "DIMENSION" -> {
                     String measured = group(42);
-                    String shown = DxfText.mtext(text1.isEmpty() || text1.equals("<>") ? measured : text1.replace("<>", measured));
+                    String shown = DxfText.mtext(
+                            text1.isEmpty() || text1.equals("<>") ? measured : text1.replace("<>", measured));
                     if (!shown.isBlank()) {
                         dimensions.add(shown.strip());
                     }
                 }
-                default -> { }
+                default -> {}
             }
             entity = null;
         }
@@ -194,9 +221,13 @@ public class DxfExtractor implements FormatExtractor {
             }
             TextBuilder text = new TextBuilder(maxChars);
             String units = units();
-            text.section(1, "header", "DXF drawing, AutoCAD version " + header.getOrDefault("$ACADVER", "unknown") + ", units " + units);
+            text.section(
+                    1,
+                    "header",
+                    "DXF drawing, AutoCAD version " + header.getOrDefault("$ACADVER", "unknown") + ", units " + units);
             StringBuilder title = new StringBuilder();
-            titleBlock.forEach((field, value) -> title.append(field).append(": ").append(value).append('\n'));
+            titleBlock.forEach((field, value) ->
+                    title.append(field).append(": ").append(value).append('\n'));
             text.section(1, "title-block", title.toString());
             text.section(1, "text", String.join("\n", texts));
             text.section(1, "dimensions", dimensions.isEmpty() ? "" : "Dimensions: " + String.join(", ", dimensions));

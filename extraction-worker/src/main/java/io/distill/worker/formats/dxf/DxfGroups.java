@@ -3,7 +3,6 @@ package io.distill.worker.formats.dxf;
 import io.distill.model.files.FormatDetector;
 import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -24,8 +23,7 @@ abstract class DxfGroups implements AutoCloseable {
     /** Longest value line or string the reader accepts: far above any real DXF value. */
     static final int MAX_VALUE_CHARS = 1 << 20;
 
-    record Group(int code, String value) {
-    }
+    record Group(int code, String value) {}
 
     /** The next group, or null at the end of the file. */
     abstract Group next() throws IOException;
@@ -38,7 +36,8 @@ abstract class DxfGroups implements AutoCloseable {
         byte[] sentinel = FormatDetector.BINARY_DXF_SENTINEL.getBytes(StandardCharsets.ISO_8859_1);
         in.mark(sentinel.length + 2);
         byte[] head = in.readNBytes(sentinel.length + 2);
-        boolean binary = head.length == sentinel.length + 2 && java.util.Arrays.equals(head, 0, sentinel.length, sentinel, 0, sentinel.length);
+        boolean binary = head.length == sentinel.length + 2
+                && java.util.Arrays.equals(head, 0, sentinel.length, sentinel, 0, sentinel.length);
         if (binary) {
             // code 0 of the first SECTION: two bytes (0 0) from R13 on, one byte in R12
             boolean wideCodes = head[sentinel.length] == 0 && head[sentinel.length + 1] == 0;
@@ -71,7 +70,8 @@ abstract class DxfGroups implements AutoCloseable {
             try {
                 return new Group(Integer.parseInt(codeLine.strip()), value);
             } catch (NumberFormatException e) {
-                throw new InvalidDocumentException("not a DXF: expected a group code, found '" + abbreviate(codeLine) + "'");
+                throw new InvalidDocumentException(
+                        "not a DXF: expected a group code, found '" + abbreviate(codeLine) + "'");
             }
         }
 
@@ -133,19 +133,30 @@ abstract class DxfGroups implements AutoCloseable {
         }
 
         private String value(int code) throws IOException {
-            if (code >= 10 && code <= 59 || code >= 110 && code <= 149 || code >= 210 && code <= 239 || code >= 460 && code <= 469
+            if (code >= 10 && code <= 59
+                    || code >= 110 && code <= 149
+                    || code >= 210 && code <= 239
+                    || code >= 460 && code <= 469
                     || code >= 1010 && code <= 1059) {
-                return String.valueOf(ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getDouble());
+                return String.valueOf(ByteBuffer.wrap(in.readNBytes(8))
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getDouble());
             }
-            if (code >= 60 && code <= 79 || code >= 170 && code <= 179 || code >= 270 && code <= 289 || code >= 370 && code <= 389
-                    || code >= 400 && code <= 409 || code >= 1060 && code <= 1070) {
+            if (code >= 60 && code <= 79
+                    || code >= 170 && code <= 179
+                    || code >= 270 && code <= 289
+                    || code >= 370 && code <= 389
+                    || code >= 400 && code <= 409
+                    || code >= 1060 && code <= 1070) {
                 return String.valueOf((short) littleEndian(2));
             }
             if (code >= 90 && code <= 99 || code >= 420 && code <= 429 || code >= 440 && code <= 449 || code == 1071) {
                 return String.valueOf(littleEndian(4));
             }
             if (code >= 160 && code <= 169) {
-                return String.valueOf(ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong());
+                return String.valueOf(ByteBuffer.wrap(in.readNBytes(8))
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong());
             }
             if (code >= 290 && code <= 299) {
                 return String.valueOf(in.readUnsignedByte());
@@ -163,7 +174,8 @@ abstract class DxfGroups implements AutoCloseable {
             while ((c = in.read()) > 0) {
                 s.append((char) c);
                 if (s.length() > MAX_VALUE_CHARS) {
-                    throw new LimitExceededException("a binary DXF string is longer than " + MAX_VALUE_CHARS + " bytes");
+                    throw new LimitExceededException(
+                            "a binary DXF string is longer than " + MAX_VALUE_CHARS + " bytes");
                 }
             }
             if (c < 0) {

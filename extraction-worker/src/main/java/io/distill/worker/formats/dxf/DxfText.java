@@ -13,8 +13,7 @@ import java.util.Locale;
  * expressions: the input is a hostile file's text.
  */
 final class DxfText {
-    private DxfText() {
-    }
+    private DxfText() {}
 
     /**
      * The charset of the drawing's strings. R2007 (AC1021) and later are UTF-8 whatever
@@ -32,9 +31,12 @@ final class DxfText {
             case "ANSI_950", "BIG5" -> "Big5";
             case "ANSI_874" -> "x-windows-874";
             case "ANSI_1361", "JOHAB" -> "x-Johab";
-            default -> page.startsWith("ANSI_") ? "windows-" + page.substring(5)
-                    : page.startsWith("DOS") ? "IBM" + page.substring(3)
-                    : page.startsWith("ISO8859-") ? "ISO-8859-" + page.substring(8) : "windows-1252";
+            default ->
+                page.startsWith("ANSI_")
+                        ? "windows-" + page.substring(5)
+                        : page.startsWith("DOS")
+                                ? "IBM" + page.substring(3)
+                                : page.startsWith("ISO8859-") ? "ISO-8859-" + page.substring(8) : "windows-1252";
         };
         try {
             return Charset.forName(name);
@@ -55,8 +57,11 @@ final class DxfText {
 
     private static String decodeBytes(byte[] bytes, Charset charset) {
         try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             // files that claim one code page and hold another: the common case is Western European
             return new String(bytes, Charset.forName("windows-1252"));
@@ -72,9 +77,15 @@ final class DxfText {
             if (c == '\\' && s.startsWith("U+", i + 1) && hex(s, i + 3, 4)) {
                 out.append((char) Integer.parseInt(s, i + 3, i + 7, 16));
                 i += 7;
-            } else if (c == '\\' && s.startsWith("M+", i + 1) && i + 8 <= s.length() && s.charAt(i + 3) >= '1' && s.charAt(i + 3) <= '5'
+            } else if (c == '\\'
+                    && s.startsWith("M+", i + 1)
+                    && i + 8 <= s.length()
+                    && s.charAt(i + 3) >= '1'
+                    && s.charAt(i + 3) <= '5'
                     && hex(s, i + 4, 4)) {
-                byte[] pair = {(byte) Integer.parseInt(s, i + 4, i + 6, 16), (byte) Integer.parseInt(s, i + 6, i + 8, 16)};
+                byte[] pair = {
+                    (byte) Integer.parseInt(s, i + 4, i + 6, 16), (byte) Integer.parseInt(s, i + 6, i + 8, 16)
+                };
                 out.append(new String(pair, multibyte(s.charAt(i + 3))));
                 i += 8;
             } else if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == '\\') {
@@ -121,7 +132,10 @@ final class DxfText {
         while (i < s.length()) {
             if (s.startsWith("%%", i) && i + 2 < s.length()) {
                 char code = Character.toLowerCase(s.charAt(i + 2));
-                if (Character.isDigit(code) && i + 5 <= s.length() && Character.isDigit(s.charAt(i + 3)) && Character.isDigit(s.charAt(i + 4))) {
+                if (Character.isDigit(code)
+                        && i + 5 <= s.length()
+                        && Character.isDigit(s.charAt(i + 3))
+                        && Character.isDigit(s.charAt(i + 4))) {
                     out.append((char) Integer.parseInt(s, i + 2, i + 5, 10));
                     i += 5;
                     continue;
@@ -179,7 +193,8 @@ final class DxfText {
                 }
                 if (semicolon != Integer.MAX_VALUE) {
                     if (code == 'S') {
-                        out.append(s.substring(i + 2, semicolon).replace('^', '/').replace('#', '/'));
+                        out.append(
+                                s.substring(i + 2, semicolon).replace('^', '/').replace('#', '/'));
                     }
                     i = semicolon + 1;
                     continue;
@@ -189,7 +204,7 @@ final class DxfText {
                 case 'P' -> out.append('\n');
                 case 'N' -> out.append("\n\n");
                 case '~' -> out.append(' ');
-                case 'L', 'l', 'O', 'o', 'K', 'k' -> { }
+                case 'L', 'l', 'O', 'o', 'K', 'k' -> {}
                 default -> out.append(code);
             }
             i += 2;

@@ -12,6 +12,11 @@ import io.distill.worker.formats.text.TextDecoding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -23,12 +28,6 @@ import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * E-mail (.eml, RFC 5322 + MIME) with Apache James mime4j in its permissive mode, as mail servers
@@ -59,10 +58,14 @@ public class EmailExtractor implements FormatExtractor {
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         if (source.size() > limits.maxTextFileBytes()) {
-            throw new LimitExceededException("message is " + source.size() + " bytes; e-mail is limited to " + limits.maxTextFileBytes());
+            throw new LimitExceededException(
+                    "message is " + source.size() + " bytes; e-mail is limited to " + limits.maxTextFileBytes());
         }
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
-        builder.setMimeEntityConfig(MimeConfig.copy(MimeConfig.PERMISSIVE).setMaxHeaderCount(2_000).setMaxHeaderLen(256 * 1024).build());
+        builder.setMimeEntityConfig(MimeConfig.copy(MimeConfig.PERMISSIVE)
+                .setMaxHeaderCount(2_000)
+                .setMaxHeaderLen(256 * 1024)
+                .build());
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
         Message message;
         try (InputStream in = source.open()) {
@@ -99,10 +102,15 @@ public class EmailExtractor implements FormatExtractor {
      * unfolded, then its encoded words decoded.
      */
     static String headerValue(Field field) {
-        byte[] raw = field.getRaw() == null ? field.getBody().getBytes(StandardCharsets.UTF_8) : field.getRaw().toByteArray();
+        byte[] raw = field.getRaw() == null
+                ? field.getBody().getBytes(StandardCharsets.UTF_8)
+                : field.getRaw().toByteArray();
         String line = TextDecoding.decode(raw);
         int colon = line.indexOf(':');
-        String value = (colon >= 0 ? line.substring(colon + 1) : line).replace("\r\n", "").replace("\n", "").strip();
+        String value = (colon >= 0 ? line.substring(colon + 1) : line)
+                .replace("\r\n", "")
+                .replace("\n", "")
+                .strip();
         try {
             return DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
@@ -141,11 +149,17 @@ public class EmailExtractor implements FormatExtractor {
             } else if (body instanceof Message inner && !attachment) {
                 walk(inner, depth + 1);
             } else if (body instanceof SingleBody single) {
-                String type = entity.getMimeType() == null ? "text/plain" : entity.getMimeType().toLowerCase(Locale.ROOT);
+                String type = entity.getMimeType() == null
+                        ? "text/plain"
+                        : entity.getMimeType().toLowerCase(Locale.ROOT);
                 if (attachment) {
                     byte[] bytes = readAttachment(single);
-                    mail.attachments.add(new MailDocument.Attachment(filename == null ? "attachment" : filename, type,
-                            bytes == null ? -1 : bytes.length, bytes, null));
+                    mail.attachments.add(new MailDocument.Attachment(
+                            filename == null ? "attachment" : filename,
+                            type,
+                            bytes == null ? -1 : bytes.length,
+                            bytes,
+                            null));
                 } else if (type.equals("text/plain") || type.equals("text/html")) {
                     String text = TextDecoding.decode(read(single, limits.maxTextFileBytes()), entity.getCharset());
                     (type.equals("text/plain") ? mail.plainBodies : mail.htmlBodies).add(text);
@@ -155,9 +169,10 @@ public class EmailExtractor implements FormatExtractor {
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 new org.apache.james.mime4j.message.DefaultMessageWriter().writeMessage(inner, out);
                 byte[] bytes = out.size() > limits.maxAttachmentBytes() ? null : out.toByteArray();
-                String name = filename == null ? "message.eml" : filename.toLowerCase(Locale.ROOT).endsWith(".eml") ? filename : filename + ".eml";
-                mail.attachments.add(new MailDocument.Attachment(name, "message/rfc822",
-                        out.size(), bytes, null));
+                String name = filename == null
+                        ? "message.eml"
+                        : filename.toLowerCase(Locale.ROOT).endsWith(".eml") ? filename : filename + ".eml";
+                mail.attachments.add(new MailDocument.Attachment(name, "message/rfc822", out.size(), bytes, null));
             }
         }
 
@@ -184,7 +199,8 @@ public class EmailExtractor implements FormatExtractor {
                 return null;
             }
             try {
-                return DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT, StandardCharsets.UTF_8).strip();
+                return DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT, StandardCharsets.UTF_8)
+                        .strip();
             } catch (IllegalArgumentException malformed) {
                 return name.strip();
             }

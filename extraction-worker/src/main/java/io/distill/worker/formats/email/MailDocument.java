@@ -5,12 +5,11 @@ import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.NestedDocuments;
 import io.distill.worker.formats.TextBuilder;
 import io.distill.worker.formats.html.HtmlExtractor;
-import org.jsoup.Jsoup;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jsoup.Jsoup;
 
 /**
  * One e-mail as Distill reports it, whatever it was read from (.eml or Outlook .msg): the headers,
@@ -28,8 +27,7 @@ final class MailDocument {
      * An attached file: its bytes to read, or its document when the container already read it (an
      * Outlook item inside a .msg); neither when it was over a limit.
      */
-    record Attachment(String filename, String contentType, long size, byte[] bytes, DocumentModel document) {
-    }
+    record Attachment(String filename, String contentType, long size, byte[] bytes, DocumentModel document) {}
 
     MailDocument header(String name, String value) {
         headers.put(name, value == null ? "" : value.strip());
@@ -48,7 +46,11 @@ final class MailDocument {
         if (!plainBodies.isEmpty()) {
             plainBodies.forEach(body -> text.section(1, "body", body));
         } else {
-            htmlBodies.forEach(body -> text.section(1, "body", HtmlExtractor.toDocument(Jsoup.parse(body), limits.maxTextChars()).text()));
+            htmlBodies.forEach(body -> text.section(
+                    1,
+                    "body",
+                    HtmlExtractor.toDocument(Jsoup.parse(body), limits.maxTextChars())
+                            .text()));
         }
         List<Map<String, Object>> listed = new ArrayList<>();
         int read = 0;

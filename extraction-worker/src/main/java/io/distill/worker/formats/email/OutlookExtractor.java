@@ -11,17 +11,16 @@ import io.distill.worker.formats.office.OfficeExtractor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.apache.poi.hsmf.MAPIMessage;
-import org.apache.poi.hsmf.datatypes.AttachmentChunks;
-import org.apache.poi.hsmf.datatypes.StringChunk;
-import org.apache.poi.hsmf.exceptions.ChunkNotFoundException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Calendar;
 import java.util.Set;
+import org.apache.poi.hsmf.MAPIMessage;
+import org.apache.poi.hsmf.datatypes.AttachmentChunks;
+import org.apache.poi.hsmf.datatypes.StringChunk;
+import org.apache.poi.hsmf.exceptions.ChunkNotFoundException;
 
 /**
  * Outlook messages (.msg, MAPI properties in an OLE2 file) with Apache POI's HSMF: the same
@@ -87,23 +86,34 @@ public class OutlookExtractor implements FormatExtractor {
         }
     }
 
-    private MailDocument.Attachment attachment(AttachmentChunks chunks, ExtractionLimits limits, int depth) throws IOException {
-        String name = firstOf(chunks.getAttachLongFileName(), chunks.getAttachFileName(), chunks.getAttachDisplayName());
+    private MailDocument.Attachment attachment(AttachmentChunks chunks, ExtractionLimits limits, int depth)
+            throws IOException {
+        String name =
+                firstOf(chunks.getAttachLongFileName(), chunks.getAttachFileName(), chunks.getAttachDisplayName());
         if (chunks.isEmbeddedMessage()) {
             // an attached Outlook item lives inside this file's OLE2 tree: read it in place
             String label = name.isEmpty() ? "message.msg" : name;
             if (depth + 1 >= limits.maxNestingDepth()) {
                 return new MailDocument.Attachment(label, "application/vnd.ms-outlook", -1, null, null);
             }
-            return new MailDocument.Attachment(label, "application/vnd.ms-outlook", -1, null,
+            return new MailDocument.Attachment(
+                    label,
+                    "application/vnd.ms-outlook",
+                    -1,
+                    null,
                     read(chunks.getEmbeddedMessage(), limits, depth + 1));
         }
         byte[] data = chunks.getEmbeddedAttachmentObject();
-        return sized(name.isEmpty() ? "attachment" : name, firstOf(chunks.getAttachMimeTag()), data == null ? new byte[0] : data, limits);
+        return sized(
+                name.isEmpty() ? "attachment" : name,
+                firstOf(chunks.getAttachMimeTag()),
+                data == null ? new byte[0] : data,
+                limits);
     }
 
     private static MailDocument.Attachment sized(String name, String type, byte[] data, ExtractionLimits limits) {
-        return new MailDocument.Attachment(name, type, data.length, data.length > limits.maxAttachmentBytes() ? null : data, null);
+        return new MailDocument.Attachment(
+                name, type, data.length, data.length > limits.maxAttachmentBytes() ? null : data, null);
     }
 
     private static String from(MAPIMessage message) throws ChunkNotFoundException {
@@ -120,7 +130,9 @@ public class OutlookExtractor implements FormatExtractor {
     }
 
     private static String date(Calendar date) {
-        return date == null ? "" : DateTimeFormatter.RFC_1123_DATE_TIME.format(date.toInstant().atOffset(ZoneOffset.UTC));
+        return date == null
+                ? ""
+                : DateTimeFormatter.RFC_1123_DATE_TIME.format(date.toInstant().atOffset(ZoneOffset.UTC));
     }
 
     private static String firstOf(StringChunk... chunks) {

@@ -7,15 +7,14 @@ import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import io.distill.worker.formats.text.TextDecoding;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 
 /** HTML with jsoup: the text without markup, one section per heading, paragraph, list item or cell. */
 @ApplicationScoped

@@ -9,7 +9,6 @@ import io.distill.worker.formats.step.StepEntity;
 import io.distill.worker.formats.step.StepHeader;
 import io.distill.worker.formats.step.StepReader;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +59,7 @@ public class IfcExtractor implements FormatExtractor {
         final Map<String, Integer> elements = new TreeMap<>();
         /** Products without placement or shape, counted only if the spatial structure holds them. */
         final Map<Long, String> unplaced = new HashMap<>();
+
         final java.util.Set<Long> held = new java.util.HashSet<>();
         final Map<Long, String> properties = new HashMap<>();
         final Map<String, List<Long>> propertySets = new LinkedHashMap<>();
@@ -78,30 +78,34 @@ public class IfcExtractor implements FormatExtractor {
                 Object elevation = type.equals("IFCBUILDINGSTOREY") ? p.parameter(9) : null;
                 spatial.put(entity.id(), new String[] {type, nameOf(p), elevation == null ? "" : format(elevation)});
             } else if (type.equals("IFCRELAGGREGATES")) {
-                refOf(p.parameter(4)).ifPresent(parent -> aggregates.computeIfAbsent(parent, k -> new ArrayList<>())
-                        .addAll(StepEntity.refs(p.parameter(5))));
+                refOf(p.parameter(4))
+                        .ifPresent(parent -> aggregates
+                                .computeIfAbsent(parent, k -> new ArrayList<>())
+                                .addAll(StepEntity.refs(p.parameter(5))));
                 held.addAll(StepEntity.refs(p.parameter(5)));
             } else if (type.equals("IFCRELCONTAINEDINSPATIALSTRUCTURE")) {
                 held.addAll(StepEntity.refs(p.parameter(4)));
-                refOf(p.parameter(5)).ifPresent(structure -> elementsPerStructure.merge(structure,
-                        StepEntity.refs(p.parameter(4)).size(), Integer::sum));
+                refOf(p.parameter(5))
+                        .ifPresent(structure -> elementsPerStructure.merge(
+                                structure, StepEntity.refs(p.parameter(4)).size(), Integer::sum));
             } else if (type.equals("IFCPROPERTYSINGLEVALUE") && properties.size() < MAX_PROPERTIES) {
                 properties.put(entity.id(), nameOf0(p) + "=" + format(p.parameter(2)));
             } else if (type.equals("IFCPROPERTYSET") && propertySets.size() < MAX_PROPERTY_SETS) {
-                propertySets.computeIfAbsent(nameOf(p), k -> new ArrayList<>())
-                        .addAll(StepEntity.refs(p.parameter(4)));
+                propertySets.computeIfAbsent(nameOf(p), k -> new ArrayList<>()).addAll(StepEntity.refs(p.parameter(4)));
             }
         }
 
         DocumentModel toDocument(StepHeader header, int maxChars) {
             if (!header.schema().toUpperCase().startsWith("IFC")) {
-                throw new io.distill.worker.formats.InvalidDocumentException("the file's schema is not IFC: " + header.schema());
+                throw new io.distill.worker.formats.InvalidDocumentException(
+                        "the file's schema is not IFC: " + header.schema());
             }
             TextBuilder text = new TextBuilder(maxChars);
             text.section(1, "header", header.describe());
             List<String> hierarchy = new ArrayList<>();
             List<Map<String, Object>> storeys = new ArrayList<>();
-            spatial.entrySet().stream().filter(e -> e.getValue()[0].equals("IFCPROJECT"))
+            spatial.entrySet().stream()
+                    .filter(e -> e.getValue()[0].equals("IFCPROJECT"))
                     .forEach(e -> walk(e.getKey(), 0, hierarchy, storeys));
             text.section(1, "spatial-structure", String.join("\n", hierarchy));
             unplaced.forEach((id, type) -> {
@@ -110,14 +114,19 @@ public class IfcExtractor implements FormatExtractor {
                 }
             });
             StringBuilder elementText = new StringBuilder("Elements:");
-            elements.forEach((type, n) -> elementText.append(' ').append(type).append(' ').append(n).append(','));
+            elements.forEach((type, n) ->
+                    elementText.append(' ').append(type).append(' ').append(n).append(','));
             text.section(1, "elements", elementText.toString());
             StringBuilder psets = new StringBuilder();
             Map<String, List<String>> resolved = new LinkedHashMap<>();
             propertySets.forEach((name, ids) -> {
-                List<String> values = ids.stream().map(properties::get).filter(v -> v != null).toList();
+                List<String> values =
+                        ids.stream().map(properties::get).filter(v -> v != null).toList();
                 resolved.put(name, values);
-                psets.append(name).append(": ").append(String.join("; ", values)).append('\n');
+                psets.append(name)
+                        .append(": ")
+                        .append(String.join("; ", values))
+                        .append('\n');
             });
             text.section(1, "property-sets", psets.toString());
             Map<String, Object> metadata = new LinkedHashMap<>(header.fields());
@@ -138,7 +147,8 @@ public class IfcExtractor implements FormatExtractor {
             String label = node[0].substring(3, 4) + node[0].substring(4).toLowerCase();
             int contained = elementsPerStructure.getOrDefault(id, 0);
             lines.add("  ".repeat(depth) + label + ": " + node[1]
-                    + (node[2].isEmpty() ? "" : " (elevation " + node[2] + ")") + (contained > 0 ? ", " + contained + " elements" : ""));
+                    + (node[2].isEmpty() ? "" : " (elevation " + node[2] + ")")
+                    + (contained > 0 ? ", " + contained + " elements" : ""));
             if (node[0].equals("IFCBUILDINGSTOREY")) {
                 Map<String, Object> storey = new LinkedHashMap<>();
                 storey.put("name", node[1]);
@@ -152,7 +162,10 @@ public class IfcExtractor implements FormatExtractor {
         }
 
         private List<String> names(String type) {
-            return spatial.values().stream().filter(n -> n[0].equals(type)).map(n -> n[1]).toList();
+            return spatial.values().stream()
+                    .filter(n -> n[0].equals(type))
+                    .map(n -> n[1])
+                    .toList();
         }
 
         /**
@@ -165,9 +178,15 @@ public class IfcExtractor implements FormatExtractor {
          * contained in the spatial structure (a task or a cost item looks the same otherwise).
          */
         private static boolean isProduct(String type, StepEntity.Part p) {
-            return !SPATIAL.contains(type) && !type.startsWith("IFCREL") && !type.endsWith("TYPE") && !type.endsWith("STYLE")
-                    && p.parameters().size() >= 7 && p.parameter(0) instanceof String globalId && looksLikeGlobalId(globalId)
-                    && isRefOrUnset(p.parameter(5)) && isRefOrUnset(p.parameter(6));
+            return !SPATIAL.contains(type)
+                    && !type.startsWith("IFCREL")
+                    && !type.endsWith("TYPE")
+                    && !type.endsWith("STYLE")
+                    && p.parameters().size() >= 7
+                    && p.parameter(0) instanceof String globalId
+                    && looksLikeGlobalId(globalId)
+                    && isRefOrUnset(p.parameter(5))
+                    && isRefOrUnset(p.parameter(6));
         }
 
         /** 22 characters in every exporter's file; hand-written test models use longer ones, never spaces. */

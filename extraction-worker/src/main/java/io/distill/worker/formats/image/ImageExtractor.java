@@ -9,16 +9,15 @@ import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import io.distill.worker.formats.ocr.Ocr;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * PNG, JPEG and TIFF (multi-page too) through OCR. The image headers are read first, never the
@@ -41,7 +40,8 @@ public class ImageExtractor implements FormatExtractor {
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         if (!limits.ocrEnabled()) {
-            throw new InvalidDocumentException("an image has no text layer and OCR is off (distill.formats.ocr-enabled or option ocr)");
+            throw new InvalidDocumentException(
+                    "an image has no text layer and OCR is off (distill.formats.ocr-enabled or option ocr)");
         }
         try (Source.LocalFile local = source.localFile(".img")) {
             Path file = local.path();
@@ -73,14 +73,16 @@ public class ImageExtractor implements FormatExtractor {
                     throw new InvalidDocumentException("the image file holds no image");
                 }
                 if (pages > limits.maxPdfPages()) {
-                    throw new LimitExceededException("the image has " + pages + " pages; the limit is " + limits.maxPdfPages());
+                    throw new LimitExceededException(
+                            "the image has " + pages + " pages; the limit is " + limits.maxPdfPages());
                 }
                 long pixels = 0;
                 for (int page = 0; page < pages; page++) {
                     pixels = Math.max(pixels, (long) reader.getWidth(page) * reader.getHeight(page));
                 }
                 if (pixels > limits.maxImagePixels()) {
-                    throw new LimitExceededException("an image page has " + pixels + " pixels; the limit is " + limits.maxImagePixels());
+                    throw new LimitExceededException(
+                            "an image page has " + pixels + " pixels; the limit is " + limits.maxImagePixels());
                 }
                 Map<String, Object> metadata = new LinkedHashMap<>();
                 metadata.put("imageFormat", reader.getFormatName().toLowerCase(java.util.Locale.ROOT));

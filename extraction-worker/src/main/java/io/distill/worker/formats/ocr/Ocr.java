@@ -4,12 +4,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.rendering.ImageType;
-import org.apache.pdfbox.rendering.PDFRenderer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * OCR of scanned PDF pages and images with {@link Tesseract}, cached in PostgreSQL by the file's
@@ -36,8 +35,10 @@ public class Ocr {
     private final String defaultLanguage;
 
     @Inject
-    public Ocr(Pool pool, @ConfigProperty(name = "distill.ocr.command", defaultValue = "tesseract") String command,
-               @ConfigProperty(name = "distill.ocr.language", defaultValue = "eng") String language) {
+    public Ocr(
+            Pool pool,
+            @ConfigProperty(name = "distill.ocr.command", defaultValue = "tesseract") String command,
+            @ConfigProperty(name = "distill.ocr.language", defaultValue = "eng") String language) {
         this.pool = pool;
         this.tesseract = new Tesseract(command);
         this.defaultLanguage = language;
@@ -73,7 +74,10 @@ public class Ocr {
             return cached(pageIndex, () -> {
                 Path image = Files.createTempFile("distill-ocr-", ".png");
                 try {
-                    ImageIO.write(new PDFRenderer(pdf).renderImageWithDPI(pageIndex, DPI, ImageType.GRAY), "png", image.toFile());
+                    ImageIO.write(
+                            new PDFRenderer(pdf).renderImageWithDPI(pageIndex, DPI, ImageType.GRAY),
+                            "png",
+                            image.toFile());
                     return tesseract.recognise(image, language, timeout);
                 } finally {
                     Files.deleteIfExists(image);
@@ -94,14 +98,20 @@ public class Ocr {
             if (hash == null) {
                 hash = sha256(file); // once per file, and only for files that need OCR
             }
-            var cached = pool.preparedQuery("select text from ocr_cache where file_sha256 = $1 and page = $2 and language = $3")
-                    .execute(Tuple.of(hash, page, language)).await().atMost(DB_TIMEOUT);
+            var cached = pool.preparedQuery(
+                            "select text from ocr_cache where file_sha256 = $1 and page = $2 and language = $3")
+                    .execute(Tuple.of(hash, page, language))
+                    .await()
+                    .atMost(DB_TIMEOUT);
             if (cached.rowCount() == 1) {
                 return cached.iterator().next().getString("text");
             }
             String text = recognition.run();
-            pool.preparedQuery("insert into ocr_cache (file_sha256, page, language, text) values ($1, $2, $3, $4) on conflict do nothing")
-                    .execute(Tuple.of(hash, page, language, text)).await().atMost(DB_TIMEOUT);
+            pool.preparedQuery(
+                            "insert into ocr_cache (file_sha256, page, language, text) values ($1, $2, $3, $4) on conflict do nothing")
+                    .execute(Tuple.of(hash, page, language, text))
+                    .await()
+                    .atMost(DB_TIMEOUT);
             return text;
         }
     }
@@ -113,7 +123,8 @@ public class Ocr {
     static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new UncheckedIOException(new IOException(e));
         }

@@ -2,7 +2,6 @@ package io.distill.worker.formats.ocr;
 
 import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class Tesseract {
     /** Text one recognition may print: far above any page. */
     private static final long MAX_OUTPUT_BYTES = 8L << 20;
+
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
     private final String command;
     private volatile Set<String> installed;
@@ -34,8 +34,9 @@ public final class Tesseract {
         Set<String> languages = installedLanguages();
         for (String one : language.split("\\+")) {
             if (!languages.contains(one)) {
-                throw new InvalidDocumentException("OCR language '" + one + "' is not installed on this worker (installed: "
-                        + String.join(", ", new TreeSet<>(languages)) + ")");
+                throw new InvalidDocumentException(
+                        "OCR language '" + one + "' is not installed on this worker (installed: "
+                                + String.join(", ", new TreeSet<>(languages)) + ")");
             }
         }
     }
@@ -45,27 +46,36 @@ public final class Tesseract {
         if (installed == null) {
             String listed = run(List.of(command, "--list-langs"), LIST_TIMEOUT, "listing its languages");
             // the first line names the directory; every other is one language
-            installed = Set.copyOf(listed.lines().skip(1).map(String::strip).filter(line -> !line.isEmpty()).toList());
+            installed = Set.copyOf(listed.lines()
+                    .skip(1)
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList());
         }
         return installed;
     }
 
     public String recognise(Path image, String language, Duration timeout) throws IOException {
-        return run(List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3"), timeout, "reading the image");
+        return run(
+                List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3"),
+                timeout,
+                "reading the image");
     }
 
     private String run(List<String> arguments, Duration timeout, String what) throws IOException {
         Path output = Files.createTempFile("distill-ocr-", ".txt");
         try {
             ProcessBuilder builder = new ProcessBuilder(arguments)
-                    .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+                    .redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
             // unbounded OpenMP threads make parallel OCR many times slower (reliability notes, ICIJ datashare #2234)
             builder.environment().put("OMP_THREAD_LIMIT", "1");
             Process process;
             try {
                 process = builder.start();
             } catch (IOException e) {
-                throw new IOException(command + " is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)", e);
+                throw new IOException(
+                        command + " is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)", e);
             }
             try {
                 process.getOutputStream().close();

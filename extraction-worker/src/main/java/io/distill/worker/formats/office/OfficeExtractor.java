@@ -8,6 +8,12 @@ import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
@@ -25,13 +31,6 @@ import org.apache.tika.parser.microsoft.rtf.RTFParser;
 import org.apache.tika.parser.odf.OpenDocumentParser;
 import org.xml.sax.SAXException;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * Word, Excel and PowerPoint (OOXML and the legacy binary formats), OpenDocument, RTF and EPUB with
  * Apache Tika's parsers (Apache POI underneath): Tika decides the concrete type from the content,
@@ -45,8 +44,8 @@ public class OfficeExtractor implements FormatExtractor {
         ZipSecureFile.setMaxEntrySize(256L << 20);
     }
 
-    private final Parser parser = new AutoDetectParser(new OOXMLParser(), new OfficeParser(), new OpenDocumentParser(), new RTFParser(),
-            new EpubParser());
+    private final Parser parser = new AutoDetectParser(
+            new OOXMLParser(), new OfficeParser(), new OpenDocumentParser(), new RTFParser(), new EpubParser());
 
     @Override
     public Set<String> formats() {
@@ -57,7 +56,9 @@ public class OfficeExtractor implements FormatExtractor {
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         Metadata metadata = new Metadata();
         TextBuilder text = new TextBuilder(limits.maxTextChars());
-        try (TikaInputStream in = source.file() != null ? TikaInputStream.get(source.file(), metadata) : TikaInputStream.get(source.open())) {
+        try (TikaInputStream in = source.file() != null
+                ? TikaInputStream.get(source.file(), metadata)
+                : TikaInputStream.get(source.open())) {
             parse(parser, in, new SectionsHandler(text, limits.maxTextChars()), metadata);
         }
         String type = metadata.get(Metadata.CONTENT_TYPE);
@@ -73,13 +74,15 @@ public class OfficeExtractor implements FormatExtractor {
     /** Plain text of an RTF document (an Outlook message's body). */
     public static String rtfText(String rtf, ExtractionLimits limits) throws IOException {
         TextBuilder text = new TextBuilder(limits.maxTextChars());
-        try (TikaInputStream in = TikaInputStream.get(new ByteArrayInputStream(rtf.getBytes(StandardCharsets.ISO_8859_1)))) {
+        try (TikaInputStream in =
+                TikaInputStream.get(new ByteArrayInputStream(rtf.getBytes(StandardCharsets.ISO_8859_1)))) {
             parse(new RTFParser(), in, new SectionsHandler(text, limits.maxTextChars()), new Metadata());
         }
         return text.build("rtf", Map.of()).text();
     }
 
-    private static void parse(Parser parser, TikaInputStream in, SectionsHandler handler, Metadata metadata) throws IOException {
+    private static void parse(Parser parser, TikaInputStream in, SectionsHandler handler, Metadata metadata)
+            throws IOException {
         try {
             // no Parser in the context: embedded objects (pictures, OLE packages) are skipped, not parsed
             parser.parse(in, handler, metadata, new ParseContext());

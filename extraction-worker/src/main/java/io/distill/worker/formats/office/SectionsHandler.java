@@ -2,12 +2,11 @@ package io.distill.worker.formats.office;
 
 import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.TextBuilder;
-import org.xml.sax.Attributes;
-import org.xml.sax.helpers.DefaultHandler;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
+import org.xml.sax.Attributes;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Tika's XHTML to Distill's sections: a page, slide or sheet ({@code <div class="page">},
@@ -16,14 +15,32 @@ import java.util.Set;
  * (title, meta) is metadata, not text. Counts characters as they come, against the text limit.
  */
 final class SectionsHandler extends DefaultHandler {
-    private static final Set<String> BLOCKS = Set.of("p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul",
-            "ol", "blockquote", "pre", "section", "article");
+    private static final Set<String> BLOCKS = Set.of(
+            "p",
+            "div",
+            "li",
+            "tr",
+            "br",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "ul",
+            "ol",
+            "blockquote",
+            "pre",
+            "section",
+            "article");
     private static final Set<String> HEADINGS = Set.of("h1", "h2", "h3");
     private final TextBuilder text;
     private final int maxChars;
     private final StringBuilder current = new StringBuilder();
     /** For each open div: whether it is a page/slide/sheet. */
     private final Deque<Boolean> divs = new ArrayDeque<>();
+
     private int pages;
     private int inPage;
     private int inHead;

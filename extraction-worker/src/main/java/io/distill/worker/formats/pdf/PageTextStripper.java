@@ -1,10 +1,9 @@
 package io.distill.worker.formats.pdf;
 
-import org.apache.pdfbox.text.PDFTextStripper;
-import org.apache.pdfbox.text.TextPosition;
-
 import java.io.IOException;
 import java.util.List;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
 
 /**
  * PDFBox's text stripper in content order, with one correction: text that a producer draws later
@@ -42,7 +41,9 @@ final class PageTextStripper extends PDFTextStripper {
 
     /** Left-to-right text whose next glyph starts left of where the previous one began. */
     private static boolean backwards(TextPosition previous, TextPosition next) {
-        return next.getXDirAdj() < previous.getXDirAdj() - previous.getWidthDirAdj() && leftToRight(previous) && leftToRight(next);
+        return next.getXDirAdj() < previous.getXDirAdj() - previous.getWidthDirAdj()
+                && leftToRight(previous)
+                && leftToRight(next);
     }
 
     private static boolean leftToRight(TextPosition position) {
@@ -51,6 +52,7 @@ final class PageTextStripper extends PDFTextStripper {
             return false;
         }
         byte direction = Character.getDirectionality(unicode.codePointAt(0));
-        return direction != Character.DIRECTIONALITY_RIGHT_TO_LEFT && direction != Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC;
+        return direction != Character.DIRECTIONALITY_RIGHT_TO_LEFT
+                && direction != Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC;
     }
 }

@@ -10,6 +10,12 @@ import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import io.distill.worker.formats.ocr.Ocr;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -21,13 +27,6 @@ import org.apache.pdfbox.pdmodel.interactive.form.PDField;
 import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
 import org.apache.pdfbox.pdmodel.interactive.form.PDTerminalField;
 import org.apache.pdfbox.text.PDFTextStripper;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * PDF with PDFBox: the text layer page by page; a page without one (a scan) goes to OCR (JBIG2
@@ -56,11 +55,13 @@ public class PdfExtractor implements FormatExtractor {
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
         // closed in reverse order: the document before its temporary copy is deleted
-        try (Source.LocalFile local = source.localFile(".pdf"); PDDocument pdf = load(local.path())) {
+        try (Source.LocalFile local = source.localFile(".pdf");
+                PDDocument pdf = load(local.path())) {
             Path file = local.path();
             int pages = pdf.getNumberOfPages();
             if (pages > limits.maxPdfPages()) {
-                throw new LimitExceededException("the PDF has " + pages + " pages; the limit is " + limits.maxPdfPages());
+                throw new LimitExceededException(
+                        "the PDF has " + pages + " pages; the limit is " + limits.maxPdfPages());
             }
             checkContentStreams(pdf, limits.maxPdfStreamBytes());
             JobOptions options = limits.options();
@@ -87,7 +88,8 @@ public class PdfExtractor implements FormatExtractor {
                 }
             }
             if (read == 0) {
-                throw new InvalidDocumentException("option pages: the PDF has " + pages + " pages, none of them selected");
+                throw new InvalidDocumentException(
+                        "option pages: the PDF has " + pages + " pages, none of them selected");
             }
             text.section(pages, "form", formFields(pdf));
             PDDocumentInformation info = pdf.getDocumentInformation();
@@ -149,9 +151,14 @@ public class PdfExtractor implements FormatExtractor {
             if (field instanceof PDTerminalField && !(field instanceof PDSignatureField)) {
                 String value = field.getValueAsString();
                 if (value != null && !value.isBlank() && !value.equals("Off")) {
-                    String name = field.getAlternateFieldName() != null && !field.getAlternateFieldName().isBlank()
-                            ? field.getAlternateFieldName() : field.getPartialName();
-                    fields.append(name == null ? "" : name.strip()).append(": ").append(value.strip()).append('\n');
+                    String name = field.getAlternateFieldName() != null
+                                    && !field.getAlternateFieldName().isBlank()
+                            ? field.getAlternateFieldName()
+                            : field.getPartialName();
+                    fields.append(name == null ? "" : name.strip())
+                            .append(": ")
+                            .append(value.strip())
+                            .append('\n');
                 }
             }
         }
@@ -173,7 +180,8 @@ public class PdfExtractor implements FormatExtractor {
                     while ((n = in.read(buffer)) > 0) {
                         total += n;
                         if (total > maxBytes) {
-                            throw new LimitExceededException("a PDF content stream decompresses to more than " + maxBytes + " bytes");
+                            throw new LimitExceededException(
+                                    "a PDF content stream decompresses to more than " + maxBytes + " bytes");
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 package io.distill.worker.formats.step;
 
 import io.distill.worker.formats.InvalidDocumentException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,16 +27,13 @@ public record StepEntity(long id, List<Part> parts) {
     }
 
     /** {@code #123}: a reference to another instance. */
-    public record Ref(long id) {
-    }
+    public record Ref(long id) {}
 
     /** {@code .METRE.}: an enumeration value. */
-    public record Enum(String name) {
-    }
+    public record Enum(String name) {}
 
     /** {@code IFCLABEL('x')}: a typed value. */
-    public record Typed(String type, Object value) {
-    }
+    public record Typed(String type, Object value) {}
 
     /** The ids referenced by a parameter: one reference or a list of them. */
     public static List<Long> refs(Object value) {
@@ -72,7 +68,8 @@ public record StepEntity(long id, List<Part> parts) {
         if (text.startsWith("#")) {
             int eq = text.indexOf('=');
             if (eq < 0) {
-                throw new InvalidDocumentException("STEP instance without '=' near '" + text.substring(0, Math.min(40, text.length())) + "'");
+                throw new InvalidDocumentException(
+                        "STEP instance without '=' near '" + text.substring(0, Math.min(40, text.length())) + "'");
             }
             try {
                 id = Long.parseLong(text.substring(1, eq).strip());

@@ -6,7 +6,6 @@ import io.distill.worker.formats.FormatExtractor;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -41,7 +40,10 @@ public class StepExtractor implements FormatExtractor {
                 counts.merge(entity.type(), 1, Integer::sum);
                 if (entity.type().equals("PRODUCT") && products.size() < MAX_PRODUCTS) {
                     String name = entity.first().string(1);
-                    products.add(name == null || name.isBlank() ? nullToEmpty(entity.first().string(0)) : name);
+                    products.add(
+                            name == null || name.isBlank()
+                                    ? nullToEmpty(entity.first().string(0))
+                                    : name);
                 }
                 units.accept(entity);
             }
@@ -51,7 +53,8 @@ public class StepExtractor implements FormatExtractor {
         text.section(1, "header", header.describe());
         text.section(1, "products", products.isEmpty() ? "" : "Products: " + String.join(", ", products));
         StringBuilder unitText = new StringBuilder();
-        modelUnits.forEach((kind, unit) -> unitText.append(kind).append(": ").append(unit).append('\n'));
+        modelUnits.forEach(
+                (kind, unit) -> unitText.append(kind).append(": ").append(unit).append('\n'));
         text.section(1, "units", unitText.toString());
         Map<String, Object> metadata = new LinkedHashMap<>(header.fields());
         metadata.put("products", List.copyOf(products));

@@ -23,7 +23,7 @@ public final class StepHeader {
                 fields.put("originatingSystem", nullToEmpty(part.string(5)));
             }
             case "FILE_SCHEMA" -> fields.put("schema", strings(part.parameter(0)));
-            default -> { }
+            default -> {}
         }
     }
 
@@ -53,7 +53,9 @@ public final class StepHeader {
     }
 
     private static String join(Object value) {
-        return value instanceof List<?> list ? String.join(", ", list.stream().map(Object::toString).toList()) : "";
+        return value instanceof List<?> list
+                ? String.join(", ", list.stream().map(Object::toString).toList())
+                : "";
     }
 
     private static String nullToEmpty(String s) {

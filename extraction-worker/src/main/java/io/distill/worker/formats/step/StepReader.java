@@ -4,7 +4,6 @@ import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.InvalidDocumentException;
 import io.distill.worker.formats.LimitExceededException;
 import io.distill.worker.formats.Source;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,8 +42,10 @@ public final class StepReader implements AutoCloseable {
         if (!(bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF)) {
             in.reset();
         }
-        StepReader reader = new StepReader(new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1)),
-                limits.maxStepEntityBytes(), limits.maxStepNesting());
+        StepReader reader = new StepReader(
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1)),
+                limits.maxStepEntityBytes(),
+                limits.maxStepNesting());
         try {
             StepEntity first = reader.next();
             if (first == null || !first.type().equals("ISO-10303-21")) {
@@ -97,7 +98,8 @@ public final class StepReader implements AutoCloseable {
                 statement.append(ch);
             }
             if (statement.length() > maxStatementChars) {
-                throw new LimitExceededException("a STEP statement is longer than " + maxStatementChars + " characters");
+                throw new LimitExceededException(
+                        "a STEP statement is longer than " + maxStatementChars + " characters");
             }
             if (Thread.currentThread().isInterrupted()) {
                 throw new LimitExceededException("extraction interrupted (time limit)");
@@ -149,7 +151,8 @@ public final class StepReader implements AutoCloseable {
                 return values;
             }
             if (ch != ',') {
-                throw new InvalidDocumentException("malformed STEP parameters near '" + around(text, position[0]) + "'");
+                throw new InvalidDocumentException(
+                        "malformed STEP parameters near '" + around(text, position[0]) + "'");
             }
         }
     }
@@ -170,7 +173,8 @@ public final class StepReader implements AutoCloseable {
         if (ch == '.') {
             int end = text.indexOf('.', position[0] + 1);
             if (end < 0) {
-                throw new InvalidDocumentException("unterminated STEP enumeration near '" + around(text, position[0]) + "'");
+                throw new InvalidDocumentException(
+                        "unterminated STEP enumeration near '" + around(text, position[0]) + "'");
             }
             String name = text.substring(position[0] + 1, end);
             position[0] = end + 1;
@@ -232,7 +236,8 @@ public final class StepReader implements AutoCloseable {
     private static void expect(String text, int[] position, char expected) {
         skipSpaces(text, position);
         if (next(text, position) != expected) {
-            throw new InvalidDocumentException("expected '" + expected + "' in STEP statement near '" + around(text, position[0]) + "'");
+            throw new InvalidDocumentException(
+                    "expected '" + expected + "' in STEP statement near '" + around(text, position[0]) + "'");
         }
     }
 

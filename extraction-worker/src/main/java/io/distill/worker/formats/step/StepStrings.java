@@ -10,8 +10,7 @@ final class StepStrings {
     private static final Pattern S = Pattern.compile("\\\\S\\\\(.)");
     private static final Pattern X4 = Pattern.compile("\\\\X4\\\\((?:[0-9A-Fa-f]{8})+)\\\\X0\\\\");
 
-    private StepStrings() {
-    }
+    private StepStrings() {}
 
     static String decode(String raw) {
         String text = utf8(raw);
@@ -48,7 +47,9 @@ final class StepStrings {
             return raw;
         }
         byte[] bytes = raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        return io.distill.worker.formats.text.TextDecoding.isUtf8(bytes) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : raw;
+        return io.distill.worker.formats.text.TextDecoding.isUtf8(bytes)
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : raw;
     }
 
     private static String replace(Pattern pattern, String s, java.util.function.Function<String, String> f) {

@@ -20,13 +20,12 @@ final class StepUnits {
     private final Map<Long, Unit> units = new HashMap<>();
     /** Measure-with-unit entities by id: the factor and the unit it is in. */
     private final Map<Long, Measure> measures = new HashMap<>();
+
     private final Set<Long> assigned = new LinkedHashSet<>();
 
-    private record Unit(String kind, String name, Long definedBy) {
-    }
+    private record Unit(String kind, String name, Long definedBy) {}
 
-    private record Measure(Object factor, Long unit) {
-    }
+    private record Measure(Object factor, Long unit) {}
 
     void accept(StepEntity entity) {
         StepEntity.Part context = entity.part("GLOBAL_UNIT_ASSIGNED_CONTEXT");
@@ -37,8 +36,11 @@ final class StepUnits {
         for (StepEntity.Part part : entity.parts()) {
             if (part.type().endsWith("MEASURE_WITH_UNIT") && part.parameters().size() >= 2) {
                 Object factor = part.parameter(0);
-                measures.put(entity.id(), new Measure(factor instanceof StepEntity.Typed t ? t.value() : factor,
-                        part.parameter(1) instanceof StepEntity.Ref ref ? ref.id() : null));
+                measures.put(
+                        entity.id(),
+                        new Measure(
+                                factor instanceof StepEntity.Typed t ? t.value() : factor,
+                                part.parameter(1) instanceof StepEntity.Ref ref ? ref.id() : null));
             }
         }
         unit(entity);
@@ -49,8 +51,14 @@ final class StepUnits {
         if (entity.parts().size() < 2) {
             return;
         }
-        String kind = entity.parts().stream().map(StepEntity.Part::type).filter(t -> t.endsWith("_UNIT")
-                && !t.equals("NAMED_UNIT") && !t.equals("SI_UNIT") && !t.equals("CONVERSION_BASED_UNIT")).findFirst().orElse(null);
+        String kind = entity.parts().stream()
+                .map(StepEntity.Part::type)
+                .filter(t -> t.endsWith("_UNIT")
+                        && !t.equals("NAMED_UNIT")
+                        && !t.equals("SI_UNIT")
+                        && !t.equals("CONVERSION_BASED_UNIT"))
+                .findFirst()
+                .orElse(null);
         if (kind == null) {
             return;
         }
@@ -58,12 +66,18 @@ final class StepUnits {
         StepEntity.Part si = entity.part("SI_UNIT");
         StepEntity.Part conversion = entity.part("CONVERSION_BASED_UNIT");
         if (si != null) {
-            String prefix = si.parameter(0) instanceof StepEntity.Enum e ? e.name().toLowerCase(Locale.ROOT) : "";
-            String name = si.parameter(1) instanceof StepEntity.Enum e ? e.name().toLowerCase(Locale.ROOT) : "";
+            String prefix =
+                    si.parameter(0) instanceof StepEntity.Enum e ? e.name().toLowerCase(Locale.ROOT) : "";
+            String name =
+                    si.parameter(1) instanceof StepEntity.Enum e ? e.name().toLowerCase(Locale.ROOT) : "";
             units.put(entity.id(), new Unit(kind, prefix + name, null));
         } else if (conversion != null && conversion.string(0) != null) {
-            units.put(entity.id(), new Unit(kind, conversion.string(0).strip().toLowerCase(Locale.ROOT),
-                    conversion.parameter(1) instanceof StepEntity.Ref ref ? ref.id() : null));
+            units.put(
+                    entity.id(),
+                    new Unit(
+                            kind,
+                            conversion.string(0).strip().toLowerCase(Locale.ROOT),
+                            conversion.parameter(1) instanceof StepEntity.Ref ref ? ref.id() : null));
         }
     }
 
@@ -92,7 +106,9 @@ final class StepUnits {
             return unit.name();
         }
         double value = factor.doubleValue();
-        String number = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+        String number = value == Math.rint(value) && Math.abs(value) < 1e15
+                ? String.valueOf((long) value)
+                : String.valueOf(value);
         return unit.name() + " (" + number + " " + base.name() + ")";
     }
 }

@@ -6,7 +6,6 @@ import io.distill.worker.formats.FormatExtractor;
 import io.distill.worker.formats.Source;
 import io.distill.worker.formats.TextBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,8 @@ public class PlainTextExtractor implements FormatExtractor {
 
     @Override
     public DocumentModel extract(Source source, ExtractionLimits limits) throws IOException {
-        String text = TextDecoding.decode(source.readAll(limits.maxTextFileBytes())).replace("\r\n", "\n");
+        String text =
+                TextDecoding.decode(source.readAll(limits.maxTextFileBytes())).replace("\r\n", "\n");
         TextBuilder builder = new TextBuilder(limits.maxTextChars());
         for (String paragraph : PARAGRAPH_BREAK.split(text)) {
             builder.section(1, "paragraph", paragraph);

@@ -1,13 +1,12 @@
 package io.distill.worker.formats.text;
 
-import org.apache.tika.parser.txt.CharsetDetector;
-import org.apache.tika.parser.txt.CharsetMatch;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.apache.tika.parser.txt.CharsetDetector;
+import org.apache.tika.parser.txt.CharsetMatch;
 
 /**
  * Bytes of unknown provenance to text: a byte-order mark decides; then the charset the file
@@ -17,11 +16,11 @@ import java.nio.charset.StandardCharsets;
 public final class TextDecoding {
     /** How much the detector looks at: enough for its statistics, bounded for big files. */
     private static final int DETECTOR_SAMPLE = 64 * 1024;
+
     private static final int MIN_CONFIDENCE = 30;
     private static final Charset FALLBACK = Charset.forName("windows-1252");
 
-    private TextDecoding() {
-    }
+    private TextDecoding() {}
 
     public static String decode(byte[] bytes) {
         return decode(bytes, null);
@@ -63,8 +62,11 @@ public final class TextDecoding {
 
     private static String strict(byte[] bytes, Charset charset) {
         try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -77,7 +79,9 @@ public final class TextDecoding {
         try {
             Charset charset = Charset.forName(name.strip());
             // "ISO-8859-1" declared is nearly always windows-1252 in practice (WHATWG Encoding)
-            return charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII) ? FALLBACK : charset;
+            return charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)
+                    ? FALLBACK
+                    : charset;
         } catch (IllegalArgumentException unknown) {
             return null;
         }

@@ -10,7 +10,6 @@ import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 
 /**
@@ -45,7 +44,8 @@ public class LlmExtractStage implements PipelineStage {
         LlmUsage usage = context.usage();
         int before = usage.calls();
         try {
-            ExtractionRequest request = new ExtractionRequest(context.job(), context.options(), context.project(), usage);
+            ExtractionRequest request =
+                    new ExtractionRequest(context.job(), context.options(), context.project(), usage);
             context.extraction(extractor.extract(context.document(), request));
         } finally {
             if (usage.calls() > before) {
@@ -59,7 +59,8 @@ public class LlmExtractStage implements PipelineStage {
      * a longer document tops it up here (or, if the claim could not reserve, asks for the whole).
      */
     private void reserveFor(JobContext context) {
-        BigDecimal needed = budget.estimate(context.project().definition(), context.document().text().length(), parts(context));
+        BigDecimal needed = budget.estimate(
+                context.project().definition(), context.document().text().length(), parts(context));
         LlmBudget.Reservation held = context.reservation();
         if (held == null) {
             context.reservation(budget.reserve(context.job().userId(), needed));

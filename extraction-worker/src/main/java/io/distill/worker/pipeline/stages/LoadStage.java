@@ -10,7 +10,6 @@ import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
 import io.distill.worker.projects.ProjectCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -60,7 +59,8 @@ public class LoadStage implements PipelineStage {
             throw new PipelineException(ErrorClass.SOURCE_ERROR, "the uploaded file is no longer in storage");
         } catch (IOException e) {
             // storage unreachable: worth another attempt
-            throw new PipelineException(ErrorClass.PERSISTENCE_ERROR, "reading the upload failed: " + e.getMessage(), e);
+            throw new PipelineException(
+                    ErrorClass.PERSISTENCE_ERROR, "reading the upload failed: " + e.getMessage(), e);
         }
     }
 }

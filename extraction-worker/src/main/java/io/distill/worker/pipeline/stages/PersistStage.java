@@ -13,7 +13,6 @@ import io.distill.worker.projects.Project;
 import io.distill.worker.records.RecordWriters;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,15 +57,19 @@ public class PersistStage implements PipelineStage {
         // records to plain maps: the row is written as JSON by the database client
         result.put("evidence", Json.mapper().convertValue(extraction.evidence(), Map.class));
         String text = context.document().text();
-        result.put("document", Map.of(
-                "format", context.document().format(),
-                "sections", context.document().sections().size(),
-                "chars", text.length(),
-                "textPreview", text.length() > PREVIEW_CHARS ? text.substring(0, PREVIEW_CHARS) : text,
-                "metadata", context.document().metadata()));
+        result.put(
+                "document",
+                Map.of(
+                        "format", context.document().format(),
+                        "sections", context.document().sections().size(),
+                        "chars", text.length(),
+                        "textPreview", text.length() > PREVIEW_CHARS ? text.substring(0, PREVIEW_CHARS) : text,
+                        "metadata", context.document().metadata()));
         result.put("telemetry", extraction.telemetry());
         try {
-            JobStore.Completion completion = new JobStore.Completion(extraction.extractor(), new JsonObject(result),
+            JobStore.Completion completion = new JobStore.Completion(
+                    extraction.extractor(),
+                    new JsonObject(result),
                     telemetry(extraction.telemetry()),
                     conn -> records.write(conn, context.job(), project, extraction.fields()));
             long seq = context.nextSeq();
@@ -78,17 +81,19 @@ public class PersistStage implements PipelineStage {
         } catch (RuntimeException e) {
             if (refusedValue(e)) {
                 // a value the database cannot hold: the same record fails the same way every time
-                throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "the record cannot be stored: " + e.getMessage(), e);
+                throw PipelineException.permanent(
+                        ErrorClass.VALIDATION_ERROR, "the record cannot be stored: " + e.getMessage(), e);
             }
-            throw new PipelineException(ErrorClass.PERSISTENCE_ERROR, "storing the result failed: " + e.getMessage(), e);
+            throw new PipelineException(
+                    ErrorClass.PERSISTENCE_ERROR, "storing the result failed: " + e.getMessage(), e);
         }
     }
-
 
     /** SQLSTATE class 22 (data exception) or 54 (program limit): the value, not the database, is at fault. */
     private static boolean refusedValue(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+            if (t instanceof io.vertx.pgclient.PgException pg
+                    && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"))) {
                 return true;
             }
@@ -98,9 +103,15 @@ public class PersistStage implements PipelineStage {
 
     private static JobStore.Telemetry telemetry(Map<String, Object> t) {
         Object ids = t.get("responseIds");
-        String responseId = ids instanceof java.util.List<?> list && !list.isEmpty() ? String.valueOf(list.get(list.size() - 1)) : null;
-        return new JobStore.Telemetry((String) t.get("model"), responseId, intOrNull(t.get("latencyMs")),
-                intOrNull(t.get("promptTokens")), intOrNull(t.get("completionTokens")),
+        String responseId = ids instanceof java.util.List<?> list && !list.isEmpty()
+                ? String.valueOf(list.get(list.size() - 1))
+                : null;
+        return new JobStore.Telemetry(
+                (String) t.get("model"),
+                responseId,
+                intOrNull(t.get("latencyMs")),
+                intOrNull(t.get("promptTokens")),
+                intOrNull(t.get("completionTokens")),
                 t.get("costUsd") instanceof java.math.BigDecimal cost ? cost : null,
                 new JsonObject(Json.mapper().convertValue(t, Map.class)));
     }

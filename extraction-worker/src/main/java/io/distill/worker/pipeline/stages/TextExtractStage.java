@@ -14,7 +14,6 @@ import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
-
 /**
  * Turns the source into a {@link DocumentModel} with the extractor of its format, within the
  * configured limits narrowed by the job's options ({@link JobLimits}); {@code maxChars} cuts the
@@ -53,12 +52,17 @@ public class TextExtractStage implements PipelineStage {
             throw e;
         } catch (RuntimeException e) {
             // a parser's unexpected exception is a property of this file: the same file fails the same way again
-            throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "unreadable document (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw PipelineException.permanent(
+                    ErrorClass.VALIDATION_ERROR,
+                    "unreadable document (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+                    e);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // the document's nesting or size, not a bug: the same file fails the same way every time
-            throw PipelineException.permanent(ErrorClass.VALIDATION_ERROR, "the document is too complex to extract ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw PipelineException.permanent(
+                    ErrorClass.VALIDATION_ERROR,
+                    "the document is too complex to extract (" + e.getClass().getSimpleName() + ")",
+                    e);
         }
         if (document.text().isBlank()) {
             throw new PipelineException(ErrorClass.VALIDATION_ERROR, "document has no text");

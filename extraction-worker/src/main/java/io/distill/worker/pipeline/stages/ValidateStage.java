@@ -9,7 +9,6 @@ import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.PipelineException;
 import io.distill.worker.pipeline.PipelineStage;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -34,10 +33,15 @@ public class ValidateStage implements PipelineStage {
     @Override
     public void run(JobContext context) {
         JsonNode record = Json.mapper().valueToTree(context.extraction().fields());
-        List<RecordValidator.Violation> violations = context.project().validator().validate(record);
+        List<RecordValidator.Violation> violations =
+                context.project().validator().validate(record);
         if (!violations.isEmpty()) {
-            throw new PipelineException(ErrorClass.VALIDATION_ERROR, violations.size() + " violation(s): "
-                    + violations.stream().map(RecordValidator.Violation::toString).collect(Collectors.joining("; ")));
+            throw new PipelineException(
+                    ErrorClass.VALIDATION_ERROR,
+                    violations.size() + " violation(s): "
+                            + violations.stream()
+                                    .map(RecordValidator.Violation::toString)
+                                    .collect(Collectors.joining("; ")));
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.distill.worker.formats.ocr;
 
-import io.distill.worker.formats.LimitExceededException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill.worker.formats.LimitExceededException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,10 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A recogniser that ignores its input and never ends (a hostile image can make Tesseract do
@@ -28,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TesseractTest {
     @TempDir
     Path dir;
+
     private Path pidFile;
     private Tesseract hanging;
 
@@ -45,7 +45,8 @@ class TesseractTest {
     void noRecogniserSurvives() throws Exception {
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
-            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         }
     }
 
@@ -53,7 +54,8 @@ class TesseractTest {
     void theDeadlineKillsTheProcessTree() throws Exception {
         Path image = Files.write(dir.resolve("page.png"), new byte[] {1, 2, 3});
         long t0 = System.nanoTime();
-        LimitExceededException e = assertThrows(LimitExceededException.class, () -> hanging.recognise(image, "eng", Duration.ofSeconds(1)));
+        LimitExceededException e = assertThrows(
+                LimitExceededException.class, () -> hanging.recognise(image, "eng", Duration.ofSeconds(1)));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(millis < 3_000, "returned after " + millis + " ms");
         assertTrue(e.getMessage().contains("longer than 1 s"), e.getMessage());
@@ -65,7 +67,9 @@ class TesseractTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             Future<String> ocr = thread.submit(() -> hanging.recognise(image, "eng", Duration.ofMinutes(10)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
             long t0 = System.nanoTime();
             ocr.cancel(true); // what the stage executor does at the stage's deadline
             thread.shutdown();
