@@ -7,6 +7,7 @@ import io.distill.model.files.FormatDetector;
 import io.distill.testinfra.Db;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import io.distill.worker.formats.FormatRegistry;
@@ -134,11 +135,7 @@ public final class Suite {
     }
 
     private void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, kafka, pg);
     }
 
     private void measureAll() throws Exception {

@@ -11,6 +11,7 @@ import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,7 @@ class BrowserIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, kafka, pg);
     }
 
     @Test

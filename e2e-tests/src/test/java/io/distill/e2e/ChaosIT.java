@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.Ports;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import java.nio.file.Files;
@@ -56,11 +57,7 @@ class ChaosIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, kafka, pg);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.distill.model.ProgressEvent;
 import io.distill.testinfra.Fixtures;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.S3Local;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
@@ -51,11 +52,7 @@ class DistillStackIT {
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, s3, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, s3, kafka, pg);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.distill.model.projects.Templates;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
 import io.distill.testinfra.RawHttp;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import io.distill.testinfra.TokenForge;
@@ -110,11 +111,7 @@ class HostileInputIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, kafka, pg);
         if (listener != null) {
             listener.stop(0);
         }

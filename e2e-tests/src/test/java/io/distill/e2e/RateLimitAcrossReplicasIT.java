@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distill.model.Json;
 import io.distill.testinfra.KraftBroker;
 import io.distill.testinfra.LocalPostgres;
+import io.distill.testinfra.Resources;
 import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import java.net.URI;
@@ -66,11 +67,7 @@ class RateLimitAcrossReplicasIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {stack, kafka, pg}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(stack, kafka, pg);
     }
 
     @Test

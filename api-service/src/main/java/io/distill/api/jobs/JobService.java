@@ -85,7 +85,7 @@ public class JobService {
     }
 
     public Uni<Submission> submitUpload(
-            String userId, Upload upload, Map<String, Object> metadata, Map<String, Object> options, String project) {
+            String userId, Upload upload, Map<String, Object> metadata, JobOptions options, String project) {
         return create(
                 newJob(userId, "upload", upload, upload.format(), null, metadata, options, null, null, null, project));
     }
@@ -104,7 +104,7 @@ public class JobService {
                 "text",
                 request.text(),
                 request.metadata(),
-                request.options(),
+                JobOptions.parse(request.options()),
                 request.maxRetries(),
                 idempotencyKey,
                 hash,
@@ -118,7 +118,7 @@ public class JobService {
             String format,
             String text,
             Map<String, Object> metadata,
-            Map<String, Object> options,
+            JobOptions options,
             Integer maxRetries,
             String idempotencyKey,
             String hash,
@@ -132,7 +132,7 @@ public class JobService {
                 format,
                 text,
                 metadata == null ? Map.of() : metadata,
-                JobOptions.parse(options).toMap(),
+                options.toMap(),
                 maxRetries == null ? defaultMaxRetries : maxRetries,
                 Instant.now().truncatedTo(ChronoUnit.MICROS),
                 idempotencyKey,

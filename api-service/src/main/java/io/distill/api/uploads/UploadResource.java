@@ -121,7 +121,7 @@ public class UploadResource {
                             userId,
                             new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
                             metadata,
-                            parsedOptions.toMap(),
+                            parsedOptions,
                             project);
                 })
                 .map(job -> {

@@ -1,9 +1,7 @@
 package io.distill.worker.formats.dxf;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import io.distill.worker.formats.text.TextDecoding;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -56,16 +54,9 @@ final class DxfText {
     }
 
     private static String decodeBytes(byte[] bytes, Charset charset) {
-        try {
-            return charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            // files that claim one code page and hold another: the common case is Western European
-            return new String(bytes, Charset.forName("windows-1252"));
-        }
+        String strict = TextDecoding.strict(bytes, charset);
+        // files that claim one code page and hold another: the common case is Western European
+        return strict != null ? strict : new String(bytes, Charset.forName("windows-1252"));
     }
 
     /** {@code \U+03B1} → α, {@code \M+18140} (code page 1 = 932, then two hex bytes) → the character. */

@@ -60,7 +60,8 @@ public final class TextDecoding {
         return strict(bytes, StandardCharsets.UTF_8) != null;
     }
 
-    private static String strict(byte[] bytes, Charset charset) {
+    /** The bytes in {@code charset} if every one is valid there, else null. */
+    public static String strict(byte[] bytes, Charset charset) {
         try {
             return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
