@@ -1,5 +1,6 @@
 // Distill's page: sign in, submit messages, follow every job live over the WebSocket, cancel or
-// retry, read the stored result. Plain JS, no build step. The access token lives in sessionStorage;
+// retry, read the stored result and the typed records; admins start runs and watch their counters
+// live. Plain JS, no build step; every value from the server is set as text, never as HTML. The access token lives in sessionStorage;
 // the WebSocket is opened with a short-lived single-use ticket, never with the token itself.
 const $ = (id) => document.getElementById(id);
 const jobs = new Map(); // id -> last event shown (the gateway drops stale ones; re-checked here)
@@ -29,6 +30,7 @@ async function signIn(register) {
   }
   sessionStorage.setItem('distill.token', answer.accessToken);
   sessionStorage.setItem('distill.user', $('username').value);
+  sessionStorage.setItem('distill.roles', (answer.roles || []).join(','));
   start();
 }
 
@@ -37,8 +39,12 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = false;
   $('who').textContent = sessionStorage.getItem('distill.user');
+  $('runs-section').hidden = !isAdmin();
+  if (isAdmin()) loadRuns();
   connect();
 }
+
+const isAdmin = () => (sessionStorage.getItem('distill.roles') || '').split(',').includes('admin');
 
 async function connect() {
   if (socket) { socket.onclose = null; socket.close(); }
@@ -49,6 +55,7 @@ async function connect() {
   socket.onopen = () => {
     $('connection').textContent = 'live';
     socket.send(JSON.stringify({ type: 'subscribe', all: true }));
+    if (isAdmin()) socket.send(JSON.stringify({ type: 'subscribe', runs: true }));
   };
   socket.onclose = () => {
     $('connection').textContent = 'reconnecting…';
@@ -57,6 +64,7 @@ async function connect() {
   socket.onmessage = (message) => {
     const data = JSON.parse(message.data);
     if (data.type === 'progress') show(data.event);
+    if (data.type === 'run') showRun(data.run);
   };
 }
 
@@ -86,8 +94,126 @@ function show(event) {
   row.hidden = !matchesFilter(row);
   row.querySelector('.cancel').hidden = !['pending', 'processing'].includes(event.status);
   row.querySelector('.retry').hidden = event.status !== 'failed';
-  if (event.status === 'completed' || event.status === 'failed') showResult(event.jobId);
+  if (event.status === 'completed' || event.status === 'failed') {
+    showResult(event.jobId);
+    if (shownRecords) showRecords(shownRecords);
+  }
 }
+
+// --- typed records
+
+let shownRecords;
+const cellsOf = (row, values) => values.forEach((value) => {
+  const cell = document.createElement('td');
+  cell.textContent = value === null || value === undefined ? '' : String(value);
+  row.append(cell);
+});
+
+function recordTable(headings) {
+  const table = document.createElement('table');
+  const head = document.createElement('tr');
+  headings.forEach((heading) => { const th = document.createElement('th'); th.textContent = heading; head.append(th); });
+  table.createTHead().append(head);
+  return table;
+}
+
+function detailsRow(table, columns, lines) {
+  const row = table.insertRow();
+  row.className = 'details';
+  const cell = row.insertCell();
+  cell.colSpan = columns;
+  const list = document.createElement('ul');
+  lines.forEach((line) => { const item = document.createElement('li'); item.textContent = line; list.append(item); });
+  cell.append(list);
+}
+
+async function showRecords(kind) {
+  shownRecords = kind;
+  document.querySelectorAll('.records-tab').forEach((tab) => tab.classList.toggle('active', tab.dataset.kind === kind));
+  const response = await api(`/api/records/${kind}`);
+  if (response.status === 401) return signOut();
+  const records = await response.json();
+  const view = $('records');
+  view.className = '';
+  view.replaceChildren();
+  if (!records.length) {
+    view.className = 'muted';
+    view.textContent = 'None yet.';
+    return;
+  }
+  let table;
+  if (kind === 'news-events') {
+    table = recordTable(['Topic', 'Fingerprint', 'Messages', 'Impact (max)', 'Sentiment (latest)', 'Breaking', 'First seen', 'Last seen']);
+    for (const event of records) {
+      const row = table.insertRow();
+      row.className = 'record';
+      cellsOf(row, [event.topic, event.fingerprint, event.messageCount, event.impactScore, event.latestSentiment,
+        event.isBreaking ? 'yes' : 'no', event.firstSeenAt, event.lastSeenAt]);
+      detailsRow(table, 8, [
+        ...event.messages.map((m) => `message ${String(m.jobId).slice(0, 8)}: ${m.action}, ${m.topic ?? ''}, impact ${m.impactScore ?? '–'}, ${m.sentiment ?? ''}`),
+        ...event.decisions.map((d) => `decision: ${d.proposed ?? 'none'} → ${d.decided} (${d.reason})`),
+      ]);
+    }
+  } else if (kind === 'broker-reports') {
+    table = recordTable(['Broker', 'Company', 'Type', 'Title', 'Published', 'Seen']);
+    for (const report of records) {
+      const row = table.insertRow();
+      row.className = 'record';
+      cellsOf(row, [report.broker, report.company, report.reportType, report.title, report.publishedAt, report.seenCount]);
+      detailsRow(table, 6, report.points.map((p) => `${p.order}. ${p.text}${p.type ? ` (${p.type})` : ''}`));
+    }
+  } else {
+    table = recordTable(['Number', 'Title', 'Revision', 'Scale', 'Material', 'Author', 'Organisation']);
+    for (const drawing of records) {
+      const row = table.insertRow();
+      row.className = 'record';
+      cellsOf(row, [drawing.drawingNumber, drawing.title, drawing.revision, drawing.scale, drawing.material,
+        drawing.author, drawing.organisation]);
+    }
+  }
+  view.append(table);
+}
+
+// --- runs (admins)
+
+async function loadRuns() {
+  const response = await api('/api/runs?limit=20');
+  if (!response.ok) return;
+  (await response.json()).reverse().forEach(showRun);
+}
+
+// a run as the API returns it ({id, …}) or as the gateway streams it ({runId, …})
+function showRun(run) {
+  const id = run.id || run.runId;
+  let row = document.querySelector(`tr.run[data-id="${id}"]`);
+  if (!row) {
+    row = document.createElement('tr');
+    row.className = 'run';
+    row.dataset.id = id;
+    $('runs').prepend(row);
+  }
+  row.dataset.status = run.status;
+  row.replaceChildren();
+  cellsOf(row, [id.slice(0, 8), run.userId ?? 'all users', run.triggerType ?? row.dataset.trigger ?? '', run.status
+    + (run.errorCode ? ` (${run.errorCode})` : ''), `${run.processed}/${run.considered}`, run.extracted, run.inserted,
+    run.updated, run.pointsInserted]);
+  if (run.triggerType) row.dataset.trigger = run.triggerType;
+  row.children[3].className = `status run-status-${run.status}`;
+}
+
+$('start-run').onsubmit = async (e) => {
+  e.preventDefault();
+  $('run-error').textContent = '';
+  const statuses = [...document.querySelectorAll('.run-status:checked')].map((box) => box.value);
+  const response = await api('/api/runs', { method: 'POST', body: JSON.stringify({ userId: $('run-user').value, statuses }) });
+  const body = await response.json();
+  if (response.status !== 202) {
+    $('run-error').textContent = body.reason || `HTTP ${response.status}`;
+    return;
+  }
+  showRun(body);
+};
+document.querySelectorAll('.records-tab').forEach((tab) => { tab.onclick = () => showRecords(tab.dataset.kind); });
 
 function matchesFilter(row) {
   const wanted = $('status-filter').value;

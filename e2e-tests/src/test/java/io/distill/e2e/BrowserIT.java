@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A person at the web page, in Debian's Chromium driven by Playwright: sign up, upload two files,
- * watch both progress bars reach 100 and the results appear without a reload, cancel a third job.
+ * watch both progress bars reach 100 and the results appear without a reload, cancel a third job,
+ * read the news event a message made with its routing decision; then an admin starts a run over that
+ * person's waiting jobs and watches its counters reach the end.
  */
 class BrowserIT {
     static LocalPostgres pg;
@@ -88,7 +90,8 @@ class BrowserIT {
             com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
             page.navigate(stack.api().url("/"));
 
-            page.fill("#username", "browser-" + UUID.randomUUID().toString().substring(0, 8));
+            String person = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+            page.fill("#username", person);
             page.fill("#password", "a long enough password");
             page.click("#register");
             assertThat(page.locator("#connection")).hasText("live");
@@ -122,8 +125,44 @@ class BrowserIT {
             page.selectOption("#status-filter", "");
             assertThat(page.locator("tr.job:visible")).hasCount(3);
 
+            // a news message makes a news event: its message and the routing decision are shown
+            page.selectOption("#project", "news-event");
+            page.fill(
+                    "#text", "BREAKING: the central bank cuts its deposit rate by 25 bp to 1.75%, effective 12 June.");
+            page.click("#submit button[type=submit]");
+            assertThat(completed).hasCount(3);
+            page.click(".records-tab[data-kind='news-events']");
+            assertThat(page.locator("#records tr.record")).hasCount(1);
+            assertThat(page.locator("#records tr.details")).containsText("→ create (");
+            page.click(".records-tab[data-kind='drawings']");
+            assertThat(page.locator("#records")).hasText("None yet."); // the uploads went to the generic project
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(screenshots.resolve("distill.png"))
+                    .setFullPage(true));
+
+            // jobs waiting for a run (a retry due tomorrow), then an admin runs them from the page
+            stack.db()
+                    .update(
+                            "insert into extraction_jobs (id, user_id, source_kind, format, source_text, enqueued_at, "
+                                    + "next_retry_at) select gen_random_uuid(), lower(?), 'message', 'text', "
+                                    + "'Waiting report ' || g || ': revenue EUR 10.', now(), now() + interval '1 day' "
+                                    + "from generate_series(1, 3) g",
+                            person);
+            String admin = "ops-" + UUID.randomUUID().toString().substring(0, 8);
+            stack.grantAdmin(admin);
+            page.click("#sign-out");
+            page.fill("#username", admin);
+            page.fill("#password", stack.password());
+            page.click("#sign-in button[type=submit]");
+            assertThat(page.locator("#runs-section")).isVisible();
+            assertThat(page.locator("#connection")).hasText("live");
+            page.fill("#run-user", person.toLowerCase(java.util.Locale.ROOT));
+            page.click("#start-run button[type=submit]");
+            Locator run = page.locator("tr.run").first();
+            assertThat(run.locator(".status")).hasText("succeeded");
+            assertThat(run).containsText("3/3");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(screenshots.resolve("distill-runs.png"))
                     .setFullPage(true));
         }
     }

@@ -249,6 +249,124 @@ class DistillStackIT {
     }
 
     /** The gateway reads events from the end: wait until it has its partitions by watching a probe job. */
+    /**
+     * The acceptance of runs: of 200 jobs (120 pending, 50 failed with a provider error, 20 failed
+     * validation, 10 held under an expired lease) a run started with {@code ./distill run}'s client
+     * takes exactly 180, follows them over the WebSocket to the end, and its counters are what SQL
+     * counts in the jobs and the typed tables.
+     */
+    @Test
+    void aRunFromTheCommandLineTakesTheEligibleJobsAndCountsWhatTheyStored() throws Exception {
+        String user = "runs-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "ops-" + UUID.randomUUID().toString().substring(0, 8);
+        var db = stack.db();
+        UUID project = UUID.randomUUID();
+        db.update(
+                "insert into projects (id, user_id, name, template) values (?, ?, 'news', 'news-event')",
+                project,
+                user);
+        db.update(
+                "insert into project_versions (project_id, version, user_id, definition) values (?, 1, ?, ?::jsonb)",
+                project,
+                user,
+                Json.write(io.distill.model.projects.Templates.get("news-event")));
+        // not due before the run takes them: pending with a retry tomorrow, an expired lease already re-enqueued
+        db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, format, source_text, metadata, enqueued_at, "
+                        + "next_retry_at, project_id, project_version, created_at) "
+                        + "select gen_random_uuid(), ?, 'message', 'text', 'BREAKING: the central bank of region ' "
+                        + "|| (g % 30) || ' cuts its deposit rate by 25 bp to 1.75%, effective 12 June.', "
+                        + "jsonb_build_object('g', g), now(), now() + interval '1 day', ?, 1, now() - interval '1 minute' "
+                        + "from generate_series(1, 200) g",
+                user, project);
+        db.update(
+                "update extraction_jobs set status = 'failed', error_code = 'provider_error', next_retry_at = null, "
+                        + "completed_at = now() where user_id = ? and (metadata->>'g')::int between 121 and 170",
+                user);
+        db.update(
+                "update extraction_jobs set status = 'failed', error_code = 'validation_error', next_retry_at = null, "
+                        + "completed_at = now() where user_id = ? and (metadata->>'g')::int between 171 and 190",
+                user);
+        db.update(
+                "update extraction_jobs set status = 'processing', lease_owner = 'a-worker-that-died', lease_version = 1, "
+                        + "lease_expires_at = now() - interval '1 minute', next_retry_at = null "
+                        + "where user_id = ? and (metadata->>'g')::int > 190",
+                user);
+        stack.grantAdmin(admin);
+
+        ProcessBuilder command = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "../scripts/DistillClient.java",
+                        "run",
+                        stack.api().url(""),
+                        gateway.url("/ws/progress").replace("http", "ws"),
+                        "--user",
+                        user,
+                        "--status",
+                        "pending,failed,processing")
+                .redirectErrorStream(true);
+        command.environment().put("DISTILL_USER", admin);
+        command.environment().put("DISTILL_PASSWORD", stack.password());
+        Process cli = command.start();
+        cli.getOutputStream().close();
+        String output;
+        try (var out = cli.getInputStream()) {
+            output = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(cli.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), output);
+
+        String runId = db.query("select id::text as id from extraction_runs where user_id = ?", user)
+                .get(0)
+                .get("id")
+                .toString();
+        Map<String, Object> run = db.query(
+                        "select status, trigger_type, started_by, considered, processed, extracted, inserted, updated, "
+                                + "points_inserted from extraction_runs where id = ?::uuid",
+                        runId)
+                .get(0);
+        Map<String, Object> counted = db.query(
+                        "select count(*)::int as taken, "
+                                + "count(*) filter (where status in ('completed', 'failed', 'cancelled'))::int as processed, "
+                                + "count(*) filter (where status = 'completed')::int as extracted, "
+                                + "count(*) filter (where status = 'failed')::int as failed, "
+                                + "(select count(*)::int from news_event_messages m join extraction_jobs k on k.id = m.job_id "
+                                + "  where k.run_id = ?::uuid and m.action = 'create') as created, "
+                                + "(select count(*)::int from news_event_messages m join extraction_jobs k on k.id = m.job_id "
+                                + "  where k.run_id = ?::uuid and m.action = 'update') as routed "
+                                + "from extraction_jobs where run_id = ?::uuid",
+                        runId,
+                        runId,
+                        runId)
+                .get(0);
+        assertEquals(
+                180, counted.get("taken"), "pending, retryable failures and expired leases; not validation failures");
+        assertEquals(180, run.get("considered"));
+        assertEquals(counted.get("processed"), run.get("processed"));
+        assertEquals(180, run.get("processed"), output);
+        assertEquals(counted.get("extracted"), run.get("extracted"));
+        assertEquals(counted.get("created"), run.get("inserted"));
+        assertEquals(counted.get("routed"), run.get("updated"));
+        assertTrue(((Integer) run.get("inserted")) > 0 && ((Integer) run.get("updated")) > 0, run.toString());
+        assertEquals(0, run.get("points_inserted"));
+        assertEquals("cli", run.get("trigger_type"));
+        assertEquals(admin, run.get("started_by"));
+        int failed = (Integer) counted.get("failed");
+        assertEquals(failed == 0 ? "succeeded" : "failed", run.get("status"));
+        assertEquals(failed == 0 ? 0 : 1, cli.exitValue(), output);
+        assertTrue(output.contains("run " + runId + " over 180 jobs of " + user), output);
+        assertTrue(output.contains("run " + runId + " " + run.get("status")), output);
+        assertEquals(
+                20,
+                stack.count(
+                        "select count(*) from extraction_jobs where user_id = ? and run_id is null "
+                                + "and status = 'failed' and error_code = 'validation_error'",
+                        user),
+                "validation failures are not tried again");
+        assertEquals(
+                runId,
+                stack.get(admin, "/api/runs/latest?userId=" + user).get("id").asText());
+    }
+
     private static void awaitGatewayAssigned(WsClient ws, String user) throws Exception {
         UUID probe = stack.submit(user, "probe");
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -485,6 +485,17 @@ class HostileInputIT {
                                 400,
                                 "bad_request")),
                 test(
+                        "NUL in a list filter",
+                        () -> assertError(get("/api/jobs?recordId=r%00", token("nul")), 400, "bad_request")),
+                test(
+                        "a 300-character attachment filter",
+                        () -> assertError(
+                                get("/api/jobs?attachmentId=" + "a".repeat(300), token("nul")), 400, "bad_request")),
+                test(
+                        "a records page of a billion",
+                        () -> assertError(
+                                get("/api/records/news-events?limit=1000000000", token("nul")), 400, "bad_request")),
+                test(
                         "a raw newline in an upload's file name breaks the multipart header",
                         () -> assertError(
                                 upload("nul", "two\nlines.txt", "some text".getBytes(), Map.of()), 400, "bad_request")),

@@ -89,7 +89,20 @@ class LlmExtractionTest {
     private static final String REPORT = OpenAiStub.resource("openai/broker-report.eml.txt");
 
     private UUID brokerJob(String user, UUID project) {
+        return brokerJob(user, project, null);
+    }
+
+    /** A broker report job, part of {@code run} unless null. */
+    private UUID brokerJob(String user, UUID project, UUID run) {
         UUID id = t.insertProjectJob(user, project, REPORT, 3);
+        if (run != null) {
+            t.db.update(
+                    "insert into extraction_runs (id, user_id, started_by, status, trigger_type, considered) "
+                            + "values (?, ?, 'operator', 'queued', 'manual', 1) on conflict do nothing",
+                    run,
+                    user);
+            t.db.update("update extraction_jobs set run_id = ? where id = ?", run, id);
+        }
         OpenAiStub.server().stubFor(forJob(id).willReturn(answer("broker-report")));
         t.enqueue(id);
         return id;
@@ -121,26 +134,30 @@ class LlmExtractionTest {
     @Test
     void brokerReportIsExtractedGroundedCostedAndStoredAsTypedRows() {
         UUID project = t.insertProject("alice", "broker-report");
-        UUID id = brokerJob("alice", project);
+        UUID run = UUID.randomUUID();
+        UUID id = brokerJob("alice", project, run);
         awaitTerminal(id, "completed");
 
         assertEquals(1, requests(id));
         assertEquals(1, job(id).get("llm_calls"));
         Map<String, Object> report = t.db.query(
                         "select broker, company_canonical, report_type, published_at::text as published, "
-                                + "seen_count, id from broker_reports where job_id = ?",
+                                + "seen_count, id, extraction_run_id from broker_reports where job_id = ?",
                         id)
                 .get(0);
         assertEquals("Morgan Stanley", report.get("broker"));
         assertEquals("Siemens", report.get("company_canonical"));
         assertEquals("upgrade", report.get("report_type"));
+        assertEquals(run, report.get("extraction_run_id"), "the report links back to the run that produced it");
         assertTrue(report.get("published").toString().startsWith("2026-03-04 07:15:00"), report.toString());
         List<Map<String, Object>> points = t.db.query(
-                "select point_order, point_type from broker_report_points where report_id = ? "
+                "select point_order, point_type, created_at is not null and updated_at is not null as dated, meta "
+                        + "from broker_report_points where report_id = ? "
                         + "order by point_order",
                 report.get("id"));
         assertEquals(
                 List.of(1, 2, 3), points.stream().map(p -> p.get("point_order")).toList());
+        assertTrue(points.stream().allMatch(p -> Boolean.TRUE.equals(p.get("dated")) && p.get("meta") != null));
 
         JsonNode result = result(id);
         assertEquals("openai-compatible", result.at("/extractor/name").asText());
@@ -201,6 +218,21 @@ class LlmExtractionTest {
                 t.db.count("select count(*) from broker_report_points where user_id = 'dana'"),
                 "points of the first sighting only");
         assertTrue(result(again).at("/records/duplicate").asBoolean());
+        assertEquals(List.of(1, 0, 3), stored(first), "the first sighting: a new report and its points");
+        assertEquals(List.of(0, 1, 0), stored(again), "the second: the report counted again");
+    }
+
+    /** What the job row says it stored: records inserted, records updated, points inserted. */
+    private List<Object> stored(UUID id) {
+        return t
+                .db
+                .query(
+                        "select records_inserted, records_updated, points_inserted from extraction_jobs where id = ?",
+                        id)
+                .get(0)
+                .values()
+                .stream()
+                .toList();
     }
 
     @Test
@@ -238,6 +270,67 @@ class LlmExtractionTest {
         assertEquals(1, t.db.count("select count(*) from drawings where job_id = ? and revision = 'W3'", id));
     }
 
+    /** An upload as the API stores it: the file in storage, its SHA-256 on the row. */
+    private UUID uploadJob(String user, UUID project, byte[] content, String options) throws Exception {
+        Path file = Files.createTempFile("upload-", ".pdf");
+        Files.write(file, content);
+        String url = new LocalFileStorage(storageRoot).store(file, "pdf");
+        UUID id = UUID.randomUUID();
+        t.db.update(
+                "insert into extraction_jobs (id, user_id, source_kind, filename, file_url, file_size, format, enqueued_at, "
+                        + "project_id, project_version, options, content_sha256) "
+                        + "values (?, ?, 'upload', 'drawing.pdf', ?, ?, 'pdf', now(), ?, 1, ?::jsonb, ?)",
+                id,
+                user,
+                url,
+                (long) content.length,
+                project,
+                options,
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(content)));
+        OpenAiStub.server().stubFor(forJob(id).willReturn(answer("drawing")));
+        t.enqueue(id);
+        return id;
+    }
+
+    @Test
+    void aRepeatedUploadIsACopyWithoutAModelCallUnlessForced() throws Exception {
+        UUID project = t.insertProject("rita", "drawing");
+        byte[] pdf = Fixtures.textPdf();
+        UUID first = uploadJob("rita", project, pdf, "{}");
+        awaitTerminal(first, "completed");
+        UUID again = uploadJob("rita", project, pdf, "{}");
+        awaitTerminal(again, "completed");
+
+        assertEquals(1, requests(first) + requests(again), "two identical uploads, one model call");
+        assertEquals(
+                first.toString(),
+                t.db.query("select reused_from::text as f from extraction_jobs where id = ?", again)
+                        .get(0)
+                        .get("f"));
+        assertEquals(first.toString(), result(again).get("reusedFrom").asText());
+        assertEquals(result(first).get("fields"), result(again).get("fields"));
+        assertEquals(0, job(again).get("llm_calls"));
+        assertEquals(
+                0,
+                new BigDecimal("0").compareTo((BigDecimal)
+                        t.db.query("select cost_usd from extraction_results where job_id = ?", again)
+                                .get(0)
+                                .get("cost_usd")),
+                "a copy costs nothing");
+
+        UUID forced = uploadJob("rita", project, pdf, "{\"force\": true}");
+        awaitTerminal(forced, "completed");
+        assertEquals(1, requests(forced), "force extracts again");
+        UUID otherUser = uploadJob("sam", t.insertProject("sam", "drawing"), pdf, "{}");
+        awaitTerminal(otherUser, "completed");
+        assertEquals(1, requests(otherUser), "another user's upload is never a copy of rita's");
+        UUID otherOptions = uploadJob("rita", project, pdf, "{\"pages\": \"1\"}");
+        awaitTerminal(otherOptions, "completed");
+        assertEquals(1, requests(otherOptions), "other options, another extraction");
+    }
+
     @Test
     void newsMessagesAreRoutedToOneEventByFingerprint() {
         UUID project = t.insertProject("u1", "news-event");
@@ -269,6 +362,33 @@ class LlmExtractionTest {
                 "update",
                 result(second).at("/records/action").asText(),
                 "a proposed create for a known fingerprint is an update");
+        // every decision is a row with its reason; the message's own values stay on its link
+        assertEquals(
+                List.of(
+                        "create|create|new fingerprint",
+                        "create|update|create proposed for a known fingerprint; merged into its event"),
+                t
+                        .db
+                        .query(
+                                "select proposed || '|' || decided || '|' || reason as d from routing_decisions "
+                                        + "where event_id = ? order by id",
+                                events.get(0).get("id"))
+                        .stream()
+                        .map(r -> r.get("d"))
+                        .toList());
+        Map<String, Object> link = t.db.query(
+                        "select topic, sentiment, impact_score, is_breaking from news_event_messages where job_id = ?",
+                        second)
+                .get(0);
+        assertTrue(link.get("topic") != null && link.get("impact_score") != null, link.toString());
+        Map<String, Object> aggregate = t.db.query(
+                        "select first_seen_at <= last_seen_at as ordered, latest_sentiment from news_events where id = ?",
+                        events.get(0).get("id"))
+                .get(0);
+        assertEquals(true, aggregate.get("ordered"));
+        assertEquals(link.get("sentiment"), aggregate.get("latest_sentiment"));
+        assertEquals(List.of(1, 0, 0), stored(first), "the first message created the event");
+        assertEquals(List.of(0, 1, 0), stored(second), "the second updated it");
     }
 
     @Test

@@ -12,13 +12,14 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The sweeper keeps run counters and ends a run with its last job. */
+/** The sweeper moves a run from queued to its end, keeps its counters from what its jobs stored. */
 @Tag("infra")
 @QuarkusTest
 @WithTestResource(
@@ -32,18 +33,24 @@ class RunTrackingTest {
     String bootstrap;
 
     @Test
-    void aRunEndsWhenItsJobsHaveEndedAndFailsIfOneFailed() {
+    void aQueuedRunCountsWhatItsJobsStoredAndFailsNamingTheFailedJobs() {
         WorkerTests t = new WorkerTests(jdbcUrl, bootstrap);
+        String user = "runner-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID project = t.insertProject(user, "news-event");
         UUID run = UUID.randomUUID();
         t.db.update(
-                "insert into extraction_runs (id, user_id, status, trigger_type, considered, started_at) "
-                        + "values (?, 'u1', 'running', 'manual', 3, now())",
-                run);
-        UUID good = t.insertPendingJob("Fine text, revenue EUR 10.", 3);
-        UUID empty = t.insertPendingJob("   ", 3);
-        UUID third = t.insertPendingJob("Another fine text.", 3);
-        for (UUID job : new UUID[] {good, empty, third}) {
-            t.db.update("update extraction_jobs set run_id = ? where id = ?", run, job);
+                "insert into extraction_runs (id, user_id, started_by, status, trigger_type, considered) "
+                        + "values (?, ?, 'operator', 'queued', 'manual', 4)",
+                run,
+                user);
+        String message = "BREAKING: ECB cuts the deposit rate by 25 bp to 1.75%, effective 12 June.";
+        List<UUID> jobs = List.of(
+                t.insertProjectJob(user, project, message, 3),
+                t.insertProjectJob(user, project, message, 3),
+                t.insertProjectJob(user, project, "   ", 3),
+                t.insertPendingJob("Another fine text, revenue EUR 10.", 3));
+        for (UUID job : jobs) {
+            t.db.update("update extraction_jobs set run_id = ?, user_id = ? where id = ?", run, user, job);
             t.enqueue(job);
         }
 
@@ -52,16 +59,28 @@ class RunTrackingTest {
                 .pollInterval(Duration.ofMillis(100))
                 .until(
                         () -> t.db.query(
-                                        "select status, processed, extracted, inserted, finished_at is not null as finished "
-                                                + "from extraction_runs where id = ?",
+                                        "select status, processed, extracted, inserted, updated, points_inserted, error_code, "
+                                                + "error_message, started_at is not null as started, "
+                                                + "finished_at is not null as finished from extraction_runs where id = ?",
                                         run)
                                 .get(0),
-                        row -> !"running".equals(row.get("status")));
+                        row -> !List.of("queued", "running").contains(row.get("status")));
         assertEquals("failed", ended.get("status"), "one job failed validation");
-        assertEquals(3, ended.get("processed"));
-        assertEquals(2, ended.get("extracted"));
-        assertEquals(2, ended.get("inserted"));
+        assertEquals("jobs_failed", ended.get("error_code"));
+        assertEquals("1 of 4 jobs failed (validation_error)", ended.get("error_message"));
+        assertEquals(4, ended.get("processed"));
+        assertEquals(3, ended.get("extracted"));
+        assertEquals(true, ended.get("started"));
         assertEquals(true, ended.get("finished"));
+        // the counters are what the typed tables say: one event created, one message routed to it
+        assertEquals(
+                t.db.count(
+                        "select count(*) from news_event_messages where action = 'create' and job_id in (?, ?, ?, ?)",
+                        jobs.toArray()),
+                ((Number) ended.get("inserted")).longValue());
+        assertEquals(1, ended.get("inserted"));
+        assertEquals(1, ended.get("updated"));
+        assertEquals(0, ended.get("points_inserted"));
 
         var events = t.kafka.read(
                 Topics.RUN_EVENTS,
@@ -70,6 +89,8 @@ class RunTrackingTest {
                 WorkerTests.WAIT);
         RunEvent last = Json.read(events.get(events.size() - 1).value(), RunEvent.class);
         assertEquals(RunStatus.FAILED, last.status());
-        assertEquals(3, last.processed());
+        assertEquals(4, last.processed());
+        assertEquals("jobs_failed", last.errorCode());
+        assertEquals(user, last.userId());
     }
 }

@@ -149,6 +149,26 @@ public final class Stack implements AutoCloseable {
         });
     }
 
+    /** Makes the (signed-up) user an admin, as an operator does with {@code ./distill admin}; effective at its next sign-in. */
+    public void grantAdmin(String user) {
+        token(user);
+        db.update(
+                "update local_users set roles = array(select distinct r from unnest(roles || array['admin']) r) "
+                        + "where username = lower(?)",
+                user);
+        tokens.remove(user); // signed in again when next needed, with the role
+    }
+
+    /** The stack's database as its owner, for tests that set up or check rows directly. */
+    public Db db() {
+        return db;
+    }
+
+    /** The password every account of this stack signs up with (for clients run as separate processes). */
+    public String password() {
+        return PASSWORD;
+    }
+
     /** A fresh single-use ticket for one WebSocket connection of the user. */
     public String wsTicket(String user) {
         return read(post("/api/auth/ws-ticket", token(user), ""), 200)

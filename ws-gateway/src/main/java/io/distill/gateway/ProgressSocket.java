@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 /**
  * {@code /ws/progress}: a browser subscribes to one job ({@code {"type":"subscribe","jobId":…}}) or
  * to all of its jobs ({@code {"type":"subscribe","all":true}}), gets the current state at once and
- * then every newer event. Thin on purpose: {@link Subscriptions} does the work. Whatever a client
+ * then every newer event; an admin may also follow runs ({@code {"type":"subscribe","runs":true}}). Thin on purpose: {@link Subscriptions} does the work. Whatever a client
  * sends, the answer is a message or a close with the fitting code — 1007 for text that is not
  * UTF-8, 1009 for a message over 8 KiB, 1008 for a broken frame — and one log line, never a stack trace.
  */
@@ -38,7 +38,8 @@ public class ProgressSocket {
     /** The upgrade was authenticated by its ticket (see {@link TicketAuthenticationMechanism}): its subject is the user. */
     @OnOpen
     public void onOpen() {
-        subscriptions.open(connection, ((JsonWebToken) identity.getPrincipal()).getSubject());
+        subscriptions.open(
+                connection, ((JsonWebToken) identity.getPrincipal()).getSubject(), identity.hasRole("admin"));
     }
 
     @OnTextMessage

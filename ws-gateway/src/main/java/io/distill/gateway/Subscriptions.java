@@ -2,6 +2,7 @@ package io.distill.gateway;
 
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
+import io.distill.model.RunEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.OpenConnections;
@@ -24,6 +25,8 @@ public class Subscriptions {
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
     /** Open viewers by user: an event goes to its user's connections only, never a scan of all of them. */
     private final Map<String, Set<Viewer>> byUser = new ConcurrentHashMap<>();
+    /** Admin connections that follow runs. */
+    private final Set<Viewer> runWatchers = ConcurrentHashMap.newKeySet();
 
     private final JobSnapshots snapshots;
     private final OpenConnections connections;
@@ -40,11 +43,11 @@ public class Subscriptions {
                 .register(registry);
     }
 
-    void open(WebSocketConnection connection, String user) {
+    void open(WebSocketConnection connection, String user, boolean admin) {
         // the injected connection is a session-scoped proxy; events are sent from Kafka's threads,
         // outside any session, so keep the connection object itself
         connections.findByConnectionId(connection.id()).ifPresent(open -> {
-            Viewer viewer = new Viewer(open, user, metrics);
+            Viewer viewer = new Viewer(open, user, admin, metrics);
             viewers.put(open.id(), viewer);
             byUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(viewer);
         });
@@ -53,6 +56,7 @@ public class Subscriptions {
     void close(WebSocketConnection connection) {
         Viewer viewer = viewers.remove(connection.id());
         if (viewer != null) {
+            runWatchers.remove(viewer);
             byUser.computeIfPresent(viewer.userId(), (user, set) -> {
                 set.remove(viewer);
                 return set.isEmpty() ? null : set;
@@ -74,6 +78,15 @@ public class Subscriptions {
         } catch (IllegalArgumentException e) {
             viewer.send(ServerMessage.error(
                     "malformed message: expected JSON like {\"type\":\"subscribe\",\"jobId\":\"…\"}"));
+            return Uni.createFrom().voidItem();
+        }
+        if ("subscribe".equals(message.type()) && message.wantsRuns()) {
+            if (!viewer.isAdmin()) {
+                viewer.send(ServerMessage.error("runs are followed by admins only"));
+                return Uni.createFrom().voidItem();
+            }
+            runWatchers.add(viewer);
+            viewer.send(ServerMessage.subscribed(null));
             return Uni.createFrom().voidItem();
         }
         if ("subscribe".equals(message.type()) && message.wantsAll()) {
@@ -135,6 +148,13 @@ public class Subscriptions {
             for (Viewer viewer : watching) {
                 viewer.offer(event);
             }
+        }
+    }
+
+    /** Called for every run event: offered to the admin connections that follow runs. */
+    void dispatch(RunEvent event) {
+        for (Viewer viewer : runWatchers) {
+            viewer.offer(event);
         }
     }
 

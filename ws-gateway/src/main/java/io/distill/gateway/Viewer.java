@@ -4,6 +4,7 @@ import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.ProgressRule;
+import io.distill.model.RunEvent;
 import io.distill.model.Stage;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -23,6 +24,15 @@ final class Viewer {
 
     private final WebSocketConnection connection;
     private final String userId;
+    private final boolean admin;
+    /** What was last sent per run: counters only grow, and a run that ended stays ended. */
+    private final Map<UUID, RunEvent> lastRuns = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, RunEvent> eldest) {
+            return size() > MAX_REMEMBERED_RUNS;
+        }
+    };
+
     private final Set<UUID> jobs = new HashSet<>();
     /** What was last sent per job, for the monotonicity check: bounded, the least recently used job forgotten first. */
     private final Map<UUID, ProgressEvent> lastSent = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -41,19 +51,40 @@ final class Viewer {
     static final int MAX_JOBS = 1_000;
     /** Jobs whose last event a connection remembers. */
     static final int MAX_REMEMBERED = 1_000;
+    /** Runs whose last event a connection remembers. */
+    static final int MAX_REMEMBERED_RUNS = 100;
 
     static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "slow consumer: reconnect with your last sequences");
 
     private final GatewayMetrics metrics;
 
-    Viewer(WebSocketConnection connection, String userId, GatewayMetrics metrics) {
+    Viewer(WebSocketConnection connection, String userId, boolean admin, GatewayMetrics metrics) {
         this.connection = connection;
         this.userId = userId;
+        this.admin = admin;
         this.metrics = metrics;
     }
 
     String userId() {
         return userId;
+    }
+
+    boolean isAdmin() {
+        return admin;
+    }
+
+    /** Sends a run's counters unless they are behind what this connection was already sent for that run. */
+    synchronized void offer(RunEvent run) {
+        RunEvent last = lastRuns.get(run.runId());
+        if (last != null && (last.status().successors().isEmpty() || run.processed() < last.processed())) {
+            return;
+        }
+        if (dropped) {
+            metrics.dropped();
+            return;
+        }
+        lastRuns.put(run.runId(), run);
+        send(ServerMessage.run(run));
     }
 
     /** Follows one more job; false when the connection already follows {@link #MAX_JOBS}. */

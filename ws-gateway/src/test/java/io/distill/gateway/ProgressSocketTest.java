@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.JobStatus;
 import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
+import io.distill.model.RunEvent;
+import io.distill.model.RunStatus;
 import io.distill.model.Stage;
 import io.distill.model.Topics;
 import io.distill.testinfra.Db;
@@ -188,6 +190,69 @@ class ProgressSocketTest {
                 java.util.concurrent.CompletionException.class,
                 () -> WsClient.connect(base() + "?ticket=" + once).close(),
                 "a ticket opens one connection");
+    }
+
+    @Test
+    void adminsFollowRunCountersThatNeverGoBackAndUsersMayNotFollowRuns() throws Exception {
+        try (WsClient ws = connect("frank")) {
+            ws.send("{\"type\":\"subscribe\",\"runs\":true}");
+            JsonNode answer = Json.mapper().readTree(ws.next(WAIT));
+            assertEquals("error", answer.get("type").asText());
+            assertEquals(
+                    "runs are followed by admins only", answer.get("reason").asText());
+        }
+        UUID run = UUID.randomUUID();
+        String ticket = TokenForge.at(keyDir).valid("ops", "distill-ws", List.of("user", "admin"));
+        try (WsClient ws = WsClient.connect(base() + "?ticket=" + ticket)) {
+            ws.send("{\"type\":\"subscribe\",\"runs\":true}");
+            assertEquals("subscribed", type(ws.next(WAIT)));
+            // the gateway's consumer starts at the end of the topic: publish growing counters until one arrives
+            java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger();
+            org.awaitility.Awaitility.await("the gateway follows the run events")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> {
+                                publishRun(run, RunStatus.RUNNING, processed.incrementAndGet());
+                                return ws.next(Duration.ofMillis(500));
+                            },
+                            java.util.Objects::nonNull);
+            publishRun(run, RunStatus.RUNNING, 0);
+            publishRun(run, RunStatus.SUCCEEDED, 1_000);
+            RunEvent last;
+            do {
+                last = runEvent(ws.next(WAIT));
+                assertTrue(last.processed() > 0, "counters behind what was shown are not sent: " + last);
+            } while (last.status() != RunStatus.SUCCEEDED);
+            assertEquals(1_000, last.processed());
+            publishRun(run, RunStatus.RUNNING, 2_000);
+            assertEquals(null, ws.next(Duration.ofSeconds(2)), "a run that ended stays ended");
+        }
+    }
+
+    private void publishRun(UUID run, RunStatus status, int processed) {
+        kafka.send(
+                Topics.RUN_EVENTS,
+                run.toString(),
+                Json.write(new RunEvent(
+                        RunEvent.SCHEMA_VERSION,
+                        run,
+                        "u1",
+                        status,
+                        1_000,
+                        processed,
+                        processed,
+                        0,
+                        0,
+                        0,
+                        null,
+                        java.time.Instant.now())));
+    }
+
+    private static RunEvent runEvent(String message) throws Exception {
+        assertNotNull(message, "a message arrives");
+        JsonNode node = Json.mapper().readTree(message);
+        assertEquals("run", node.get("type").asText(), message);
+        return Json.mapper().treeToValue(node.get("run"), RunEvent.class);
     }
 
     private long awaitGatewayListening(WsClient ws, UUID job, String user, long firstSeq) throws Exception {

@@ -109,12 +109,33 @@ public class JobResource {
     @GET
     public Uni<JobPage> list(
             @QueryParam("status") String status,
+            @QueryParam("recordId") String recordId,
+            @QueryParam("attachmentId") String attachmentId,
+            @QueryParam("fileUrl") String fileUrl,
             @QueryParam("limit") @DefaultValue("20") int limit,
             @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new BadRequestException("limit must be between 1 and " + MAX_PAGE);
         }
-        return jobs.list(user.id(), parseStatus(status), limit, cursor == null ? null : PageCursor.decode(cursor));
+        JobService.ListFilter filter = new JobService.ListFilter(
+                filterValue("recordId", recordId, 255),
+                filterValue("attachmentId", attachmentId, 255),
+                filterValue("fileUrl", fileUrl, 2048));
+        return jobs.list(
+                user.id(), parseStatus(status), filter, limit, cursor == null ? null : PageCursor.decode(cursor));
+    }
+
+    private static String filterValue(String name, String value, int maxLength) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        String problem = value.length() > maxLength
+                ? "must be at most " + maxLength + " characters"
+                : io.distill.model.input.UntrustedInput.problemWith(value);
+        if (problem != null) {
+            throw new BadRequestException(name + " " + problem);
+        }
+        return value;
     }
 
     private static UUID parseId(String id) {

@@ -57,8 +57,8 @@ public class JobService {
         this.defaultMaxRetries = defaultMaxRetries;
     }
 
-    /** A stored upload: the original name (data only), where it is stored, its size and format. */
-    public record Upload(String filename, String fileUrl, long size, String format) {}
+    /** A stored upload: the original name (data only), where it is stored, its size, format and SHA-256. */
+    public record Upload(String filename, String fileUrl, long size, String format, String sha256) {}
 
     /** What a new job is made of, whichever way it came in. */
     private record NewJob(
@@ -174,6 +174,8 @@ public class JobService {
                 job.createdAt(),
                 job.idempotencyKey(),
                 job.requestHash(),
+                links(job.metadata()),
+                job.upload() == null ? null : job.upload().sha256(),
                 projectId);
         return JobTransitions.submit(conn, row).chain(inserted -> {
             if (inserted) {
@@ -183,6 +185,18 @@ public class JobService {
                     ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
                     : replayedIn(conn, job);
         });
+    }
+
+    /** The caller's record, field and attachment ids, from the metadata where uploads and messages carry them. */
+    static JobTransitions.Links links(Map<String, Object> metadata) {
+        return new JobTransitions.Links(
+                textOrNull(metadata.get("recordId")),
+                textOrNull(metadata.get("fieldId")),
+                textOrNull(metadata.get("attachmentId")));
+    }
+
+    private static String textOrNull(Object value) {
+        return value instanceof String text && !text.isBlank() && text.length() <= 255 ? text : null;
     }
 
     /** The earlier job of the same key: the same job when the body is the same, else 409. */
@@ -220,15 +234,25 @@ public class JobService {
     private static final String LIST = "select " + JobSummary.COLUMNS + " from extraction_jobs"
             + " where user_id = $1 and ($2::text is null or status = $2)"
             + " and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid))"
+            + " and ($6::text is null or record_id = $6) and ($7::text is null or attachment_id = $7)"
+            + " and ($8::text is null or file_url = $8)"
             + " order by created_at desc, id desc limit $5";
 
-    public Uni<JobPage> list(String userId, JobStatus status, int limit, PageCursor after) {
+    /** What a list may be narrowed to besides the status: the caller's record, attachment, or stored file. */
+    public record ListFilter(String recordId, String attachmentId, String fileUrl) {
+        public static final ListFilter NONE = new ListFilter(null, null, null);
+    }
+
+    public Uni<JobPage> list(String userId, JobStatus status, ListFilter filter, int limit, PageCursor after) {
         Tuple params = Tuple.tuple()
                 .addValue(userId)
                 .addValue(status == null ? null : status.dbValue())
                 .addValue(after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC))
                 .addValue(after == null ? null : after.id())
-                .addValue(limit + 1);
+                .addValue(limit + 1)
+                .addValue(filter.recordId())
+                .addValue(filter.attachmentId())
+                .addValue(filter.fileUrl());
         return tenants.transaction(userId, conn -> conn.preparedQuery(LIST).execute(params))
                 .map(rows -> page(rows.stream().map(JobSummary::of).toList(), limit));
     }

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** What a user sees of one job. */
+/** What a user sees of one job: where it came from (file, record, run, an earlier job it reused), its state and result. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
         UUID id,
@@ -18,6 +18,13 @@ public record JobView(
         String filename,
         String format,
         Long fileSize,
+        String fileUrl,
+        String contentSha256,
+        String recordId,
+        String fieldId,
+        String attachmentId,
+        UUID reusedFrom,
+        UUID runId,
         Map<String, Object> metadata,
         Map<String, Object> options,
         UUID projectId,
@@ -49,6 +56,13 @@ public record JobView(
                 row.getString("filename"),
                 row.getString("format"),
                 row.getLong("file_size"),
+                row.getString("file_url"),
+                row.getString("content_sha256"),
+                row.getString("record_id"),
+                row.getString("field_id"),
+                row.getString("attachment_id"),
+                row.getUUID("reused_from"),
+                row.getUUID("run_id"),
                 map(row, "metadata"),
                 map(row, "options"),
                 row.getUUID("project_id"),

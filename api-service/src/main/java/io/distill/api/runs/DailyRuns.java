@@ -16,10 +16,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The daily schedule option: once a day (cron {@code distill.runs.daily-cron}, "off" by default),
- * every user whose pending jobs have waited longer than {@code distill.runs.daily-min-age} gets a
- * scheduled run over them, owned by {@value #SYSTEM}. One API replica does it per day: the first to take that day's row in
- * {@code processing_locks}.
+ * The daily schedule (cron {@code distill.runs.daily-cron}, 03:00 UTC by default, "off" to switch it
+ * off): every user with eligible jobs (pending, failed with a retryable error, or under an expired
+ * lease) older than {@code distill.runs.daily-min-age} gets a run over them, started by
+ * {@value #SYSTEM} with trigger {@code daily} and the day as its reference. One API replica does it
+ * per day: the first to take that day's row in {@code processing_locks}.
  */
 @ApplicationScoped
 public class DailyRuns {
@@ -60,14 +61,15 @@ public class DailyRuns {
                     if (claimed.rowCount() == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    return JobTransitions.usersWithStalePendingJobs(pool, cutoff)
+                    return JobTransitions.usersWithEligibleJobs(pool, cutoff)
                             .chain(users -> Multi.createFrom()
                                     .iterable(users)
                                     .onItem()
                                     .transformToUniAndConcatenate(user -> runs.start(
                                             SYSTEM,
-                                            "scheduled",
-                                            new RunScope(user, List.of("pending"), null, cutoff, null)))
+                                            "daily",
+                                            day.toString(),
+                                            new RunScope(user, null, null, cutoff, null, null, null)))
                                     .collect()
                                     .asList()
                                     .map(List::size));

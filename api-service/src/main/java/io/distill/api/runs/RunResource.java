@@ -25,6 +25,7 @@ import java.util.UUID;
 @RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+    private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._@|:-]{1,128}");
     private final RunService runs;
     private final CurrentUser user;
 
@@ -33,15 +34,25 @@ public class RunResource {
         this.user = user;
     }
 
-    /** Starts a manual run over the jobs in scope (default: every user's pending jobs): 202 with the run. */
+    /** Starts a run over the jobs in scope (default: every user's eligible jobs): 202 with the run, queued. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> start(@Valid RunScope scope) {
-        RunScope effective = scope == null ? new RunScope(null, null, null, null, null) : scope;
-        return runs.start(user.id(), "manual", effective)
+        RunScope effective = scope == null ? RunScope.everything() : scope;
+        return runs.start(user.id(), effective.triggerOrDefault(), effective.triggerRef(), effective)
                 .map(run -> Response.accepted(run)
                         .location(URI.create("/api/runs/" + run.id()))
                         .build());
+    }
+
+    /** The newest run over one user's jobs (404 when there is none). */
+    @GET
+    @Path("/latest")
+    public Uni<RunView> latest(@QueryParam("userId") String userId) {
+        if (userId == null || !USER_ID.matcher(userId).matches()) {
+            throw new BadRequestException("userId is required: the user whose latest run to show");
+        }
+        return runs.latest(userId);
     }
 
     @GET

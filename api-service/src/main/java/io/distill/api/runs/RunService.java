@@ -24,26 +24,30 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Extraction runs (an admin operation): a batch of jobs (pending, or failed ones to try again) sent to the
- * workers together and followed as one. Starting a run tags and enqueues its jobs in one
- * transaction; the worker's sweeper keeps the counters and ends the run when its last job ends.
+ * Extraction runs (an admin operation): a batch of eligible jobs (pending, failed with a retryable
+ * error, or held under an expired lease) sent to the workers together and followed as one. Starting
+ * a run creates it {@code queued}, tags and enqueues its jobs in one transaction; the worker's
+ * sweeper marks it {@code running} once a worker has taken one of its jobs, keeps its counters, and
+ * ends it when its last job ends.
  */
 @ApplicationScoped
 public class RunService {
     private static final String INSERT_RUN = """
-            insert into extraction_runs (id, user_id, status, trigger_type, meta, started_at)
-            values ($1, $2, 'running', $3, $4, now())""";
+            insert into extraction_runs (id, user_id, started_by, status, trigger_type, trigger_ref, meta)
+            values ($1, $2, $3, 'queued', $4, $5, $6)""";
     private static final String SET_CONSIDERED = """
             update extraction_runs set considered = $2,
                 status = case when $2 = 0 then 'succeeded' else status end,
                 finished_at = case when $2 = 0 then now() end
             where id = $1
-            returning\s""" + RunView.COLUMNS + ", user_id";
+            returning\s""" + RunView.COLUMNS;
     private static final String CANCEL = "update extraction_runs set status = 'canceled', finished_at = now() "
-            + "where id = $1 and status = any($2) returning " + RunView.COLUMNS + ", user_id";
+            + "where id = $1 and status = any($2) returning " + RunView.COLUMNS;
     private static final String ONE = "select " + RunView.COLUMNS + " from extraction_runs where id = $1";
     private static final String RECENT =
             "select " + RunView.COLUMNS + " from extraction_runs order by created_at desc limit $1";
+    private static final String LATEST =
+            "select " + RunView.COLUMNS + " from extraction_runs where user_id = $1 order by created_at desc limit 1";
 
     private final Pool pool;
     private final OutboxRelay relay;
@@ -53,8 +57,8 @@ public class RunService {
         this.relay = relay;
     }
 
-    /** Starts a run on behalf of {@code adminId} (runs are an admin operation, across users). */
-    public Uni<RunView> start(String adminId, String triggerType, RunScope scope) {
+    /** Starts a run on behalf of {@code adminId} over the jobs in scope (runs are an admin operation, across users). */
+    public Uni<RunView> start(String adminId, String triggerType, String triggerRef, RunScope scope) {
         UUID runId = UUID.randomUUID();
         JsonObject meta = new JsonObject(Json.mapper().convertValue(scope, Map.class));
         JobTransitions.RunScope jobs = new JobTransitions.RunScope(
@@ -64,7 +68,13 @@ public class RunService {
                 scope.createdBefore(),
                 scope.limitOrDefault());
         return pool.withTransaction(conn -> conn.preparedQuery(INSERT_RUN)
-                        .execute(Tuple.of(runId, adminId, triggerType, meta))
+                        .execute(Tuple.tuple()
+                                .addValue(runId)
+                                .addValue(scope.userId())
+                                .addValue(adminId)
+                                .addValue(triggerType)
+                                .addValue(triggerRef)
+                                .addValue(meta))
                         .chain(() -> JobTransitions.pickForRun(conn, runId, jobs))
                         .chain(picked -> conn.preparedQuery(SET_CONSIDERED).execute(Tuple.of(runId, picked.size())))
                         .chain(rows -> announce(conn, rows.iterator().next())))
@@ -76,6 +86,17 @@ public class RunService {
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw new NotFoundException("no run " + runId);
+                    }
+                    return RunView.of(rows.iterator().next());
+                });
+    }
+
+    /** The newest run over one user's jobs; 404 when there is none. */
+    public Uni<RunView> latest(String userId) {
+        return pool.withTransaction(conn -> conn.preparedQuery(LATEST).execute(Tuple.of(userId)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new NotFoundException("no run for user " + userId);
                     }
                     return RunView.of(rows.iterator().next());
                 });
@@ -110,7 +131,7 @@ public class RunService {
         RunEvent event = new RunEvent(
                 RunEvent.SCHEMA_VERSION,
                 run.id(),
-                row.getString("user_id"),
+                run.userId(),
                 RunStatus.fromDb(run.status()),
                 run.considered(),
                 run.processed(),
@@ -118,6 +139,7 @@ public class RunService {
                 run.inserted(),
                 run.updated(),
                 run.pointsInserted(),
+                run.errorCode(),
                 Instant.now());
         return Outbox.write(
                         conn,

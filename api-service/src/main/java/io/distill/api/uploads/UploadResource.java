@@ -119,7 +119,8 @@ public class UploadResource {
                     metadata.put("contentType", file.contentType() == null ? "" : file.contentType());
                     return jobs.submitUpload(
                             userId,
-                            new JobService.Upload(safeName(file.fileName()), url, file.size(), format.id()),
+                            new JobService.Upload(
+                                    safeName(file.fileName()), url, file.size(), format.id(), sha256(file)),
                             metadata,
                             parsedOptions,
                             project);
@@ -136,6 +137,22 @@ public class UploadResource {
                             .location(location)
                             .build();
                 });
+    }
+
+    /** The content's identity: a second upload of the same bytes reuses the first one's result. */
+    private static String sha256(FileUpload file) {
+        try (InputStream in = Files.newInputStream(file.uploadedFile())) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static byte[] head(FileUpload file) {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -58,6 +59,7 @@ class UploadTest {
                 .multiPart("file", "../../etc/passwd.txt", Files.readAllBytes(file.toPath()), "text/plain")
                 .multiPart("options", "{\"maxChars\": 20, \"ocr\": \"off\"}")
                 .multiPart("recordId", "R-17")
+                .multiPart("attachmentId", "att-3")
                 .post("/api/jobs/upload")
                 .then()
                 .statusCode(202)
@@ -86,6 +88,37 @@ class UploadTest {
                 .body("fileSize", equalTo(content.length));
         assertTrue(row.get("metadata").toString().contains("\"recordId\": \"R-17\""));
         String url = (String) row.get("file_url");
+        // typed links and the content's identity, and the list finds the job by each of them
+        TestAuth.as(user)
+                .get("/api/jobs/" + id)
+                .then()
+                .body("recordId", equalTo("R-17"))
+                .body("attachmentId", equalTo("att-3"))
+                .body("fileUrl", equalTo(url))
+                .body(
+                        "contentSha256",
+                        equalTo(java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(content))));
+        for (String query : List.of("recordId=R-17", "attachmentId=att-3", "fileUrl=" + url)) {
+            TestAuth.as(user).get("/api/jobs?" + query).then().statusCode(200).body("items.id", equalTo(List.of(id)));
+        }
+        TestAuth.as(user)
+                .get("/api/jobs?recordId=R-18")
+                .then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+        TestAuth.as("someone-else")
+                .get("/api/jobs?recordId=R-17")
+                .then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+        TestAuth.as(user)
+                .queryParam("recordId", "R\u000017")
+                .get("/api/jobs")
+                .then()
+                .statusCode(400)
+                .body("reason", containsString("recordId"));
         assertTrue(url.matches("local:\\d{4}/\\d{2}/\\d{2}/[0-9a-f-]{36}\\.txt"), url);
         Path stored = storageRoot.resolve(url.substring("local:".length()));
         assertEquals("Plain notes from the site visit.\n\nAll good.", Files.readString(stored));
@@ -177,7 +210,7 @@ class UploadTest {
                 .body(
                         "reason",
                         equalTo(
-                                "unknown option 'language'; accepted: pages, ocr, ocrLanguage, attachments, maxChars, model"));
+                                "unknown option 'language'; accepted: pages, ocr, ocrLanguage, attachments, maxChars, model, force"));
         TestAuth.as(user)
                 .multiPart("options", "{}")
                 .post("/api/jobs/upload")

@@ -7,7 +7,8 @@ import java.util.UUID;
  * A job this worker holds the lease for. {@code leaseVersion} is the fencing token: every later
  * write names it, so a worker whose lease was taken over cannot write anything. {@code seq} is the
  * number of the claim's event (the attempt numbers its later events from there); {@code reservation}
- * is the LLM budget its claim set aside, or null.
+ * is the LLM budget its claim set aside, or null; {@code contentSha256} identifies an upload's bytes
+ * (null for a message); {@code runId} the run it belongs to, if any.
  */
 public record ClaimedJob(
         UUID id,
@@ -26,4 +27,6 @@ public record ClaimedJob(
         long leaseVersion,
         UUID projectId,
         Integer projectVersion,
+        String contentSha256,
+        UUID runId,
         io.distill.worker.llm.LlmBudget.Reservation reservation) {}

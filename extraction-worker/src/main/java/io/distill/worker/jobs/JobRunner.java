@@ -89,6 +89,9 @@ public class JobRunner {
         progress.claimed(context);
         leases.hold(context);
         try {
+            if (reusedEarlierResult(context)) {
+                return;
+            }
             pipeline.run(context);
             metrics.attemptEnded("completed", "none");
             LOG.infof("job %s completed, stage timings (ms) %s", jobId, context.stageMillis());
@@ -100,6 +103,24 @@ public class JobRunner {
             leases.release(context);
             context.close();
         }
+    }
+
+    /** A repeated upload (same bytes, project version and options; not {@code force}d) completes as a copy. */
+    private boolean reusedEarlierResult(JobContext context) {
+        ClaimedJob job = context.job();
+        if (job.contentSha256() == null || context.options().force()) {
+            return false;
+        }
+        long seq = context.seq() + 1;
+        Optional<UUID> earlier = store.completeAsCopy(job, seq);
+        if (earlier.isEmpty()) {
+            return false;
+        }
+        context.nextSeq();
+        progress.completed(context);
+        metrics.attemptEnded("completed", "none");
+        LOG.infof("job %s completed as a copy of job %s (the same file)", job.id(), earlier.get());
+        return true;
     }
 
     private void endWithError(JobContext context, PipelineException error) {

@@ -5,6 +5,7 @@ import io.distill.model.jobs.JobTransitions;
 import io.distill.worker.llm.LlmBudget;
 import io.distill.worker.llm.LlmSettings;
 import io.distill.worker.pipeline.PipelineSettings;
+import io.distill.worker.records.RecordWriters;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -38,6 +39,23 @@ public class JobStore {
             insert into extraction_results (job_id, user_id, extractor, payload, project_id, project_version, model,
                 provider_response_id, latency_ms, prompt_tokens, completion_tokens, cost_usd, telemetry)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            on conflict (job_id) do nothing""";
+
+    /** The user's earliest completed job on the same bytes, project version and options ({@code force} aside). */
+    private static final String EARLIER_RESULT = """
+            select id, result from extraction_jobs
+            where user_id = $1 and content_sha256 = $2 and status = 'completed' and result is not null
+              and project_id is not distinct from $3 and project_version is not distinct from $4
+              and (options - 'force') = ($5::jsonb - 'force') and id <> $6
+            order by completed_at
+            limit 1""";
+    /** The earlier result row, as this job's: what it cost is not spent again. */
+    private static final String COPY_RESULT = """
+            insert into extraction_results (job_id, user_id, extractor, payload, project_id, project_version, model,
+                provider_response_id, latency_ms, prompt_tokens, completion_tokens, cost_usd, telemetry)
+            select $1, user_id, extractor, $2, project_id, project_version, model, provider_response_id, latency_ms,
+                   prompt_tokens, completion_tokens, 0, telemetry
+            from extraction_results where job_id = $3
             on conflict (job_id) do nothing""";
 
     private final Pool pool;
@@ -96,6 +114,8 @@ public class JobStore {
                 r.getLong("lease_version"),
                 r.getUUID("project_id"),
                 r.getInteger("project_version"),
+                r.getString("content_sha256"),
+                r.getUUID("run_id"),
                 reservation));
     }
 
@@ -167,7 +187,9 @@ public class JobStore {
                                             seq,
                                             result,
                                             timingsJson(timings),
-                                            spend.calls())
+                                            spend.calls(),
+                                            RecordWriters.stored(records),
+                                            null)
                                     .chain(rows -> {
                                         if (rows.rowCount() == 0) {
                                             // the typed writes roll back with the transaction
@@ -195,6 +217,53 @@ public class JobStore {
                         }))
                 .onFailure(LeaseLost.class)
                 .recoverWithItem(false)
+                .await()
+                .atMost(DB_TIMEOUT);
+    }
+
+    /**
+     * Completes an upload with a copy of the result of the user's earlier job on the same bytes, the
+     * same project version and the same options (besides {@code force}): no stage runs, no model is
+     * called, the claim's budget reservation is released. Empty (nothing written) when there is no
+     * such job; the earlier job's id when the copy was made; {@link LeaseLostException} when the lease was lost.
+     */
+    public Optional<UUID> completeAsCopy(ClaimedJob job, long seq) {
+        return pool.withTransaction(conn -> conn.preparedQuery(EARLIER_RESULT)
+                        .execute(Tuple.tuple()
+                                .addValue(job.userId())
+                                .addValue(job.contentSha256())
+                                .addValue(job.projectId())
+                                .addValue(job.projectVersion())
+                                .addValue(new JsonObject(job.options()))
+                                .addValue(job.id()))
+                        .chain(rows -> {
+                            RowIterator<Row> found = rows.iterator();
+                            if (!found.hasNext()) {
+                                return Uni.createFrom().item(Optional.<UUID>empty());
+                            }
+                            Row earlier = found.next();
+                            UUID earlierId = earlier.getUUID("id");
+                            JsonObject result =
+                                    earlier.getJsonObject("result").copy().put("reusedFrom", earlierId.toString());
+                            return JobTransitions.complete(
+                                            conn,
+                                            job.id(),
+                                            job.leaseVersion(),
+                                            seq,
+                                            result,
+                                            new JsonObject(),
+                                            0,
+                                            JobTransitions.Stored.NOTHING,
+                                            earlierId)
+                                    .chain(done -> done.rowCount() == 0
+                                            ? Uni.createFrom().failure(new LeaseLost())
+                                            : conn.preparedQuery(COPY_RESULT)
+                                                    .execute(Tuple.of(job.id(), result, earlierId))
+                                                    .chain(() -> budget.settle(conn, job.reservation(), null))
+                                                    .replaceWith(Optional.of(earlierId)));
+                        }))
+                .onFailure(LeaseLost.class)
+                .transform(lost -> new io.distill.worker.pipeline.LeaseLostException(job.id()))
                 .await()
                 .atMost(DB_TIMEOUT);
     }

@@ -45,6 +45,9 @@ public class DrawingWriter implements RecordWriter {
                 .addValue(JsonObject.mapFrom(record));
         return conn.preparedQuery(INSERT)
                 .execute(row)
-                .replaceWith(new JsonObject().put("kind", kind().code()).put("id", id.toString()));
+                .map(rows -> new JsonObject()
+                        .put("kind", kind().code())
+                        .put("id", id.toString())
+                        .put(INSERTED, rows.rowCount() == 1));
     }
 }

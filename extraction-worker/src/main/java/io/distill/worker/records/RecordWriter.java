@@ -10,9 +10,15 @@ import java.util.Map;
 
 /**
  * Writes a template's record to its typed tables, inside the transaction that completes the job,
- * and says what it did (row id, inserted or merged) for the job's result.
+ * and says what it did for the job's result: the row id, and whether it {@value #INSERTED} a new
+ * record or {@value #UPDATED} one that existed, and how many {@value #POINTS} rows it added (the
+ * counts a run adds up).
  */
 public interface RecordWriter {
+    String INSERTED = "inserted";
+    String UPDATED = "updated";
+    String POINTS = "points";
+
     RecordKind kind();
 
     Uni<JsonObject> write(SqlConnection conn, ClaimedJob job, Project project, Map<String, Object> record);

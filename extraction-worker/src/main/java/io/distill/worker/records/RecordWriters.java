@@ -1,5 +1,6 @@
 package io.distill.worker.records;
 
+import io.distill.model.jobs.JobTransitions;
 import io.distill.worker.jobs.ClaimedJob;
 import io.distill.worker.projects.Project;
 import io.smallrye.mutiny.Uni;
@@ -28,5 +29,13 @@ public class RecordWriters {
                 .orElseThrow(() -> new IllegalStateException(
                         "no writer for " + project.definition().record()));
         return writer.write(conn, job, project, record);
+    }
+
+    /** What a writer's outcome says it stored, for the job row (runs add these up). */
+    public static JobTransitions.Stored stored(JsonObject outcome) {
+        return new JobTransitions.Stored(
+                outcome.getBoolean(RecordWriter.INSERTED, false) ? 1 : 0,
+                outcome.getBoolean(RecordWriter.UPDATED, false) ? 1 : 0,
+                outcome.getInteger(RecordWriter.POINTS, 0));
     }
 }

@@ -19,30 +19,36 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Keeps the counters of running extraction runs and ends each run when its last job has ended
- * (failed if any job failed), publishing a run event whenever a run changed. Called by the sweeper,
- * so one worker does it at a time.
+ * Keeps the counters of unfinished extraction runs: marks a queued run {@code running} once a worker
+ * has taken one of its jobs, adds up what its jobs did (ended, completed, records inserted and
+ * updated, points) and ends the run when its last job has ended — {@code failed} with
+ * {@code jobs_failed} and the error classes if any job failed — publishing a run event whenever a
+ * run changed. Called by the sweeper, so one worker does it at a time.
  */
 @ApplicationScoped
 public class RunTracker {
-    /** Brings each running run's counters up to date from its jobs' outcomes, and ends a run whose jobs have all ended. */
     private static final String REFRESH = "with counted as (" + JobTransitions.RUN_COUNTS + """
             ),
-            inserted as (
-                select j.run_id as id, count(res.id) as inserted
-                from extraction_jobs j join extraction_results res on res.job_id = j.id
-                where j.run_id in (select id from counted)
-                group by j.run_id)
+            next as (
+                select c.*, case
+                    when c.processed >= r.considered then case when c.failed > 0 then $1 else $2 end
+                    when r.status = 'queued' and c.started > 0 then 'running'
+                    else r.status end as status
+                from counted c join extraction_runs r on r.id = c.id)
             update extraction_runs r set
-                processed = c.processed, extracted = c.extracted, inserted = coalesce(i.inserted, 0), updated_at = now(),
-                status = case when c.processed >= r.considered
-                              then case when c.failed > 0 then $1 else $2 end else r.status end,
-                finished_at = case when c.processed >= r.considered then now() end
-            from counted c left join inserted i on i.id = c.id
-            where r.id = c.id
-              and ((r.processed, r.extracted, r.inserted) is distinct from (c.processed, c.extracted, coalesce(i.inserted, 0))
-                   or c.processed >= r.considered)
-            returning r.id, r.user_id, r.status, r.considered, r.processed, r.extracted, r.inserted, r.updated, r.points_inserted""";
+                processed = n.processed, extracted = n.extracted, inserted = n.inserted, updated = n.updated,
+                points_inserted = n.points_inserted, status = n.status, updated_at = now(),
+                started_at = coalesce(r.started_at, case when n.started > 0 then now() end),
+                finished_at = case when n.status in ('succeeded', 'failed') then now() end,
+                error_code = case when n.status = 'failed' then 'jobs_failed' end,
+                error_message = case when n.status = 'failed'
+                    then n.failed || ' of ' || r.considered || ' jobs failed (' || n.failed_codes || ')' end
+            from next n
+            where r.id = n.id
+              and (r.processed, r.extracted, r.inserted, r.updated, r.points_inserted, r.status)
+                  is distinct from (n.processed, n.extracted, n.inserted, n.updated, n.points_inserted, n.status)
+            returning r.id, r.user_id, r.status, r.considered, r.processed, r.extracted, r.inserted, r.updated,
+                      r.points_inserted, r.error_code""";
 
     private final Pool pool;
     private final MutinyEmitter<String> runEvents;
@@ -77,6 +83,7 @@ public class RunTracker {
                     row.getInteger("inserted"),
                     row.getInteger("updated"),
                     row.getInteger("points_inserted"),
+                    row.getString("error_code"),
                     Instant.now());
             sends.add(runEvents.sendMessage(Message.of(Json.write(event))
                     .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()

@@ -55,6 +55,8 @@ class OfflineExtractorTest {
                 1,
                 project.id(),
                 project.version(),
+                null,
+                null,
                 null);
         return RULES.extract(document(text), new ExtractionRequest(job, project, new LlmUsage("u")));
     }

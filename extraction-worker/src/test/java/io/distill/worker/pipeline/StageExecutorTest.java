@@ -131,6 +131,8 @@ class StageExecutorTest {
                 1,
                 null,
                 null,
+                null,
+                null,
                 null));
     }
 

@@ -18,14 +18,23 @@ import java.util.Set;
  * <li>{@code ocrLanguage}: Tesseract language codes ({@code "eng"}, {@code "deu+eng"});</li>
  * <li>{@code attachments}: whether an e-mail's attachments are read (default true);</li>
  * <li>{@code maxChars}: the most text kept from the document (the rest is cut, not refused);</li>
- * <li>{@code model}: the model for this job, one the project allows ({@code model.name} or {@code model.allowed}).</li>
+ * <li>{@code model}: the model for this job, one the project allows ({@code model.name} or {@code model.allowed});</li>
+ * <li>{@code force}: extract again even when the same file was already extracted for the user with the same
+ * project version and options (by default such an upload completes at once with a copy of that result).</li>
  * </ul>
  * Options apply to the job's own document; its attachments are read with the OCR choices only.
  */
 public record JobOptions(
-        List<PageRange> pages, Ocr ocr, String ocrLanguage, boolean attachments, Integer maxChars, String model) {
-    public static final JobOptions DEFAULTS = new JobOptions(List.of(), Ocr.AUTO, null, true, null, null);
-    public static final List<String> KEYS = List.of("pages", "ocr", "ocrLanguage", "attachments", "maxChars", "model");
+        List<PageRange> pages,
+        Ocr ocr,
+        String ocrLanguage,
+        boolean attachments,
+        Integer maxChars,
+        String model,
+        boolean force) {
+    public static final JobOptions DEFAULTS = new JobOptions(List.of(), Ocr.AUTO, null, true, null, null, false);
+    public static final List<String> KEYS =
+            List.of("pages", "ocr", "ocrLanguage", "attachments", "maxChars", "model", "force");
     private static final int MAX_RANGES = 100;
     private static final int MAX_PAGE = 100_000;
     public static final int MAX_CHARS = 50_000_000;
@@ -68,12 +77,13 @@ public record JobOptions(
                 ocrLanguage(raw.get("ocrLanguage")),
                 bool(raw, "attachments", true),
                 maxChars(raw.get("maxChars")),
-                model(raw.get("model")));
+                model(raw.get("model")),
+                bool(raw, "force", false));
     }
 
     /** What an attachment of the job's document is read with: the OCR choices, not the page selection or the cut. */
     public JobOptions forAttachment() {
-        return new JobOptions(List.of(), ocr, ocrLanguage, attachments, null, null);
+        return new JobOptions(List.of(), ocr, ocrLanguage, attachments, null, null, false);
     }
 
     public boolean readsPage(int page) {
@@ -106,6 +116,9 @@ public record JobOptions(
         }
         if (model != null) {
             map.put("model", model);
+        }
+        if (force) {
+            map.put("force", true);
         }
         return map;
     }

@@ -1,5 +1,6 @@
 package io.distill.model.jobs;
 
+import io.distill.model.ErrorClass;
 import io.distill.model.JobMessage;
 import io.distill.model.JobStatus;
 import io.distill.model.ProgressEvent;
@@ -45,16 +46,17 @@ public final class JobTransitions {
 
     private static final String SUBMIT_COLUMNS =
             "id, user_id, source_kind, filename, file_url, file_size, format, source_text, metadata,"
-                    + " options, status, max_retries, created_at, idempotency_key, request_hash, enqueued_at, project_id, project_version";
+                    + " options, status, max_retries, created_at, idempotency_key, request_hash, record_id, field_id,"
+                    + " attachment_id, content_sha256, enqueued_at, project_id, project_version";
     private static final String SUBMIT_VALUES =
-            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, now()";
+            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16, $17, $18, now()";
     private static final String SUBMIT =
             "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") values (" + SUBMIT_VALUES + ", null, null)"
                     + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
     /** Bound to the current version of one of the user's projects, read in the same statement. */
     private static final String SUBMIT_FOR_PROJECT =
             "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") select " + SUBMIT_VALUES
-                    + ", p.id, p.current_version from projects p where p.id = $15 and p.user_id = $2 and p.deleted_at is null"
+                    + ", p.id, p.current_version from projects p where p.id = $19 and p.user_id = $2 and p.deleted_at is null"
                     + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
 
     // a worker on the job notices at its next lease renewal or stage boundary: its writes require 'processing'
@@ -75,17 +77,25 @@ public final class JobTransitions {
     private static final String PICK_FOR_RUN = """
             update extraction_jobs set run_id = $1, status = 'pending', retry_count = 0, next_retry_at = null,
                 error_code = null, error_message = null, completed_at = null, enqueued_at = now(), lease_expiries = 0,
-                lease_owner = null, lease_expires_at = null, event_seq = greatest(event_seq, seq_reserved) + 1
+                lease_owner = null, lease_expires_at = null, event_seq = greatest(event_seq, seq_reserved) + 1,
+                records_inserted = 0, records_updated = 0, points_inserted = 0
             where id in (
                 select id from extraction_jobs
-                where ($2::text is null or user_id = $2) and status = any($3) and status in ('pending', 'failed')
-                  and ($4::text is null or source_kind = $4) and ($5::timestamptz is null or created_at < $5)
+                where ($2::text is null or user_id = $2) and ($4::text is null or source_kind = $4)
+                  and ($5::timestamptz is null or created_at < $5)
+                  and ((status = 'pending' and 'pending' = any($3))
+                       or (status = 'failed' and 'failed' = any($3) and split_part(error_code, ':', 1) = any($7))
+                       or (status = 'processing' and 'processing' = any($3) and lease_expires_at < now()))
                 order by created_at limit $6
                 for update skip locked)
             returning\s""" + EVENT_COLUMNS;
     private static final String STATUS_OF = "select status from extraction_jobs where id = $1 and user_id = $2";
-    private static final String STALE_PENDING_USERS =
-            "select distinct user_id from extraction_jobs where status = 'pending' and created_at < $1";
+    /** Users with jobs a run would take: pending, failed with a retryable error, or held under an expired lease. */
+    private static final String USERS_WITH_ELIGIBLE_JOBS = """
+            select distinct user_id from extraction_jobs
+            where created_at < $1
+              and (status = 'pending' or (status = 'failed' and split_part(error_code, ':', 1) = any($2))
+                   or (status = 'processing' and lease_expires_at < now()))""";
 
     // --- the workers
 
@@ -107,7 +117,8 @@ public final class JobTransitions {
                     (status = 'pending' and (next_retry_at is null or next_retry_at <= now()))
                     or (status = 'processing' and lease_expires_at < now() and lease_expiries + 1 < $4))
                 returning id, user_id, source_kind, source_text, file_url, filename, format, options, metadata,
-                          progress, event_seq, retry_count, max_retries, lease_version, project_id, project_version),
+                          progress, event_seq, retry_count, max_retries, lease_version, project_id, project_version,
+                          content_sha256, run_id),
             reserved as (
                 insert into llm_spend as s (user_id, day, reserved_usd)
                 select user_id, (now() at time zone 'utc')::date, $6::numeric from claimed
@@ -134,7 +145,8 @@ public final class JobTransitions {
             update extraction_jobs set
                 status = 'completed', progress = 100, current_stage = 'EMIT', event_seq = greatest(event_seq, $3),
                 result = $4, stage_timings = stage_timings || $5, completed_at = now(),
-                lease_owner = null, lease_expires_at = null, next_retry_at = null, llm_calls = llm_calls + $6
+                lease_owner = null, lease_expires_at = null, next_retry_at = null, llm_calls = llm_calls + $6,
+                records_inserted = $7, records_updated = $8, points_inserted = $9, reused_from = $10
             where id = $1 and lease_version = $2 and status = 'processing'
             returning event_seq""";
     /** Fails the attempt: 'failed' for good, or back to 'pending' until next_retry_at. */
@@ -171,14 +183,19 @@ public final class JobTransitions {
                 limit $2
                 for update skip locked)
             returning\s""" + EVENT_COLUMNS;
-    /** Each running run's jobs by outcome: the counters RunTracker keeps. */
+    /** Each unfinished run's jobs by outcome, and what they stored: the counters RunTracker keeps. */
     public static final String RUN_COUNTS = """
             select r.id,
+                   count(j.id) filter (where j.status <> 'pending') as started,
                    count(j.id) filter (where j.status in ('completed', 'failed', 'cancelled')) as processed,
                    count(j.id) filter (where j.status = 'completed') as extracted,
-                   count(j.id) filter (where j.status = 'failed') as failed
+                   count(j.id) filter (where j.status = 'failed') as failed,
+                   coalesce(sum(j.records_inserted) filter (where j.status = 'completed'), 0)::int as inserted,
+                   coalesce(sum(j.records_updated) filter (where j.status = 'completed'), 0)::int as updated,
+                   coalesce(sum(j.points_inserted) filter (where j.status = 'completed'), 0)::int as points_inserted,
+                   string_agg(distinct split_part(j.error_code, ':', 1), ', ') filter (where j.status = 'failed') as failed_codes
             from extraction_runs r left join extraction_jobs j on j.run_id = r.id
-            where r.status = 'running'
+            where r.status in ('queued', 'running')
             group by r.id""";
 
     private JobTransitions() {}
@@ -201,7 +218,14 @@ public final class JobTransitions {
             Instant createdAt,
             String idempotencyKey,
             String requestHash,
+            Links links,
+            String contentSha256,
             UUID projectId) {}
+
+    /** Where a job came from in the caller's own data (any of them null). */
+    public record Links(String recordId, String fieldId, String attachmentId) {
+        public static final Links NONE = new Links(null, null, null);
+    }
 
     /**
      * ∅ → pending, with its job message in the outbox. Empty when nothing was inserted: the
@@ -222,7 +246,11 @@ public final class JobTransitions {
                 .addValue(job.maxRetries())
                 .addValue(job.createdAt().atOffset(ZoneOffset.UTC))
                 .addValue(job.idempotencyKey())
-                .addValue(job.requestHash());
+                .addValue(job.requestHash())
+                .addValue(job.links().recordId())
+                .addValue(job.links().fieldId())
+                .addValue(job.links().attachmentId())
+                .addValue(job.contentSha256());
         String sql = SUBMIT;
         if (job.projectId() != null) {
             row.addValue(job.projectId());
@@ -251,11 +279,21 @@ public final class JobTransitions {
         return announce(conn, conn.preparedQuery(RETRY).execute(Tuple.of(jobId, userId)), true);
     }
 
-    /** Which jobs a run takes: one user's or everyone's (null), by status, source kind and age, oldest first. */
+    /** The error classes a run tries again: the transient ones ({@link ErrorClass#retryable()}), never a validation error. */
+    private static final String[] RETRYABLE_CODES = java.util.Arrays.stream(ErrorClass.values())
+            .filter(ErrorClass::retryable)
+            .map(ErrorClass::code)
+            .toArray(String[]::new);
+
+    /**
+     * Which jobs a run takes: one user's or everyone's (null), by source kind and age, oldest first,
+     * among the eligible ones of the statuses named: {@code pending}; {@code failed} with a retryable
+     * error; {@code processing} under an expired lease (its worker is gone).
+     */
     public record RunScope(
             String userId, List<JobStatus> statuses, String sourceKind, Instant createdBefore, int limit) {}
 
-    /** pending | failed → pending, tagged with the run, announced and sent to the workers (an admin operation). */
+    /** pending | failed | processing (lease expired) → pending, tagged with the run, announced and sent to the workers. */
     public static Uni<List<ProgressEvent>> pickForRun(SqlClient conn, UUID runId, RunScope scope) {
         Tuple params = Tuple.tuple()
                 .addValue(runId)
@@ -266,7 +304,8 @@ public final class JobTransitions {
                         scope.createdBefore() == null
                                 ? null
                                 : scope.createdBefore().atOffset(ZoneOffset.UTC))
-                .addValue(scope.limit());
+                .addValue(scope.limit())
+                .addValue(RETRYABLE_CODES);
         return announce(conn, conn.preparedQuery(PICK_FOR_RUN).execute(params), true);
     }
 
@@ -279,10 +318,10 @@ public final class JobTransitions {
                         : JobStatus.fromDb(rows.iterator().next().getString("status")));
     }
 
-    /** Users with jobs pending since before {@code cutoff} (the daily schedule's scope). */
-    public static Uni<List<String>> usersWithStalePendingJobs(SqlClient conn, Instant cutoff) {
-        return conn.preparedQuery(STALE_PENDING_USERS)
-                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC)))
+    /** Users with jobs a run would take, created before {@code cutoff} (the daily schedule's scope). */
+    public static Uni<List<String>> usersWithEligibleJobs(SqlClient conn, Instant cutoff) {
+        return conn.preparedQuery(USERS_WITH_ELIGIBLE_JOBS)
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), RETRYABLE_CODES))
                 .map(rows -> rows.stream().map(r -> r.getString("user_id")).toList());
     }
 
@@ -364,7 +403,9 @@ public final class JobTransitions {
             long seq,
             JsonObject result,
             JsonObject timings,
-            int llmCalls) {
+            int llmCalls,
+            Stored stored,
+            UUID reusedFrom) {
         return conn.preparedQuery(COMPLETE)
                 .execute(Tuple.tuple()
                         .addValue(jobId)
@@ -372,7 +413,16 @@ public final class JobTransitions {
                         .addValue(seq)
                         .addValue(result)
                         .addValue(timings)
-                        .addValue(llmCalls));
+                        .addValue(llmCalls)
+                        .addValue(stored.inserted())
+                        .addValue(stored.updated())
+                        .addValue(stored.points())
+                        .addValue(reusedFrom));
+    }
+
+    /** What a completed job stored in the typed tables: new records, records that existed, and points; runs add these up. */
+    public record Stored(int inserted, int updated, int points) {
+        public static final Stored NOTHING = new Stored(0, 0, 0);
     }
 
     /** processing → failed, or → pending until {@code retryAt} (a scheduled retry). */

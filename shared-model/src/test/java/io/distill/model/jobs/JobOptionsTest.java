@@ -38,7 +38,10 @@ class JobOptionsTest {
                 "maxChars",
                 5000,
                 "model",
-                "gpt-4o-mini"));
+                "gpt-4o-mini",
+                "force",
+                true));
+        assertTrue(options.force());
         assertEquals(List.of(new PageRange(1, 3), new PageRange(7, 7), new PageRange(10, 12)), options.pages());
         assertTrue(options.readsPage(2) && options.readsPage(7) && options.readsPage(12));
         assertFalse(options.readsPage(4) || options.readsPage(13));
@@ -56,7 +59,9 @@ class JobOptionsTest {
                         "maxChars",
                         5000,
                         "model",
-                        "gpt-4o-mini"),
+                        "gpt-4o-mini",
+                        "force",
+                        true),
                 options.toMap());
         assertEquals(options, JobOptions.parse(options.toMap()), "what is stored reads back the same");
         assertEquals(
@@ -76,7 +81,7 @@ class JobOptionsTest {
         InvalidOptionsException e =
                 assertThrows(InvalidOptionsException.class, () -> JobOptions.parse(Map.of("page", "1")));
         assertEquals(
-                "unknown option 'page'; accepted: pages, ocr, ocrLanguage, attachments, maxChars, model",
+                "unknown option 'page'; accepted: pages, ocr, ocrLanguage, attachments, maxChars, model, force",
                 e.getMessage());
     }
 
@@ -87,6 +92,7 @@ class JobOptionsTest {
         bad.put("ocr", "sometimes");
         bad.put("ocrLanguage", "english; rm -rf /");
         bad.put("attachments", "yes");
+        bad.put("force", 1);
         bad.put("maxChars", 0);
         bad.put("model", "gpt 4o; drop table");
         for (Map.Entry<String, Object> option : bad.entrySet()) {
