@@ -118,9 +118,16 @@ class RateLimitAcrossReplicasIT {
 
         double seconds = FLOOD.toMillis() / 1000.0;
         double upper = BURST + PER_MINUTE / 60.0 * (seconds + BLOCK_TTL.toSeconds());
-        double lower = BURST - 2 * BLOCK_SIZE;
+        // the stated undershoot (README): each replica's unspent block tokens expire, at most a block per
+        // block-ttl per replica — more than two blocks when the machine is too busy to spend them in time
+        int replicas = 2;
+        double lower = BURST
+                + PER_MINUTE / 60.0 * seconds
+                - replicas * BLOCK_SIZE * (Math.ceil(seconds / BLOCK_TTL.toSeconds()) + 1);
         assertTrue(accepted.get() <= upper, "accepted " + accepted + " > burst + rate × (W + block-ttl) = " + upper);
-        assertTrue(accepted.get() >= lower, "accepted " + accepted + " < burst - 2 × block-size = " + lower);
+        assertTrue(
+                accepted.get() >= lower,
+                "accepted " + accepted + " < burst + rate × W - N × block-size × (⌈W / block-ttl⌉ + 1) = " + lower);
         assertTrue(refused.get() > 0, "the flood was refused past the limit");
         assertEquals(List.of(), wrongRefusals, "every refusal is 429 rate_limited with Retry-After");
         assertEquals(
