@@ -23,14 +23,7 @@ public final class TestAuth {
             if (registered != 201 && registered != 409) {
                 throw new AssertionError("registering " + u + " answered " + registered);
             }
-            return given().contentType(ContentType.JSON)
-                    .body(Map.of("username", u, "password", PASSWORD))
-                    .post("/api/auth/token")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath()
-                    .getString("accessToken");
+            return signIn(u);
         });
     }
 
@@ -45,19 +38,35 @@ public final class TestAuth {
                     .getValue("distill.test.jdbc-url", String.class);
             new io.distill.testinfra.Db(jdbc)
                     .update("update local_users set roles = array['user', 'admin'] where username = ?", user);
-            return given().contentType(ContentType.JSON)
-                    .body(Map.of("username", user, "password", PASSWORD))
-                    .post("/api/auth/token")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath()
-                    .getString("accessToken");
+            return signIn(user);
         });
+    }
+
+    private static String signIn(String user) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("username", user, "password", PASSWORD))
+                .post("/api/auth/token")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("accessToken");
     }
 
     public static RequestSpecification asAdmin(String user) {
         return given().header("Authorization", "Bearer " + adminToken(user));
+    }
+
+    /** Submits a message as {@code user} (202 expected) and returns the new job's id. */
+    public static String submit(String user, String text) {
+        return as(user).contentType(ContentType.JSON)
+                .body(Map.of("text", text))
+                .post("/api/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
     }
 
     /** A request made as {@code user}. */

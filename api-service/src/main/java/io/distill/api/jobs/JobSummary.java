@@ -1,5 +1,7 @@
 package io.distill.api.jobs;
 
+import static io.distill.api.rows.Rows.instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
@@ -32,9 +34,6 @@ public record JobSummary(
                     + "project_version, error_code, error_message, retry_count, created_at, completed_at, updated_at";
 
     static JobSummary of(Row row) {
-        String errorCode = row.getString("error_code");
-        JobView.JobError error =
-                errorCode == null ? null : new JobView.JobError(errorCode, row.getString("error_message"));
         return new JobSummary(
                 row.getUUID("id"),
                 row.getString("status"),
@@ -46,15 +45,10 @@ public record JobSummary(
                 row.getString("format"),
                 row.getUUID("project_id"),
                 row.getInteger("project_version"),
-                error,
+                JobView.JobError.of(row),
                 row.getInteger("retry_count"),
                 instant(row, "created_at"),
                 instant(row, "completed_at"),
                 instant(row, "updated_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        var value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }

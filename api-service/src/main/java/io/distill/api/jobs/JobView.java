@@ -1,5 +1,7 @@
 package io.distill.api.jobs;
 
+import static io.distill.api.rows.Rows.instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
@@ -41,11 +43,15 @@ public record JobView(
         Instant completedAt,
         Instant updatedAt) {
 
-    public record JobError(String code, String message) {}
+    public record JobError(String code, String message) {
+        /** The row's error, or null when it has none. */
+        static JobError of(Row row) {
+            String code = row.getString("error_code");
+            return code == null ? null : new JobError(code, row.getString("error_message"));
+        }
+    }
 
     static JobView of(Row row) {
-        String errorCode = row.getString("error_code");
-        JobError error = errorCode == null ? null : new JobError(errorCode, row.getString("error_message"));
         return new JobView(
                 row.getUUID("id"),
                 row.getString("status"),
@@ -69,7 +75,7 @@ public record JobView(
                 row.getInteger("project_version"),
                 row.getInteger("llm_calls"),
                 map(row, "result"),
-                error,
+                JobError.of(row),
                 row.getInteger("retry_count"),
                 row.getInteger("max_retries"),
                 instant(row, "next_retry_at"),
@@ -83,10 +89,5 @@ public record JobView(
     private static Map<String, Object> map(Row row, String column) {
         io.vertx.core.json.JsonObject json = row.getJsonObject(column);
         return json == null ? null : json.getMap();
-    }
-
-    private static Instant instant(Row row, String column) {
-        var value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -1,5 +1,7 @@
 package io.distill.api.runs;
 
+import static io.distill.api.rows.Rows.instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
@@ -55,11 +57,5 @@ public record RunView(
                 instant(row, "created_at"),
                 instant(row, "started_at"),
                 instant(row, "finished_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        return row.getOffsetDateTime(column) == null
-                ? null
-                : row.getOffsetDateTime(column).toInstant();
     }
 }

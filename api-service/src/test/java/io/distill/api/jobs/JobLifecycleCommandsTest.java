@@ -241,14 +241,6 @@ class JobLifecycleCommandsTest {
     }
 
     private String submit(String text) {
-        return TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", text))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        return TestAuth.submit(user, text);
     }
 }

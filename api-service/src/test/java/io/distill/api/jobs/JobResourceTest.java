@@ -298,7 +298,7 @@ class JobResourceTest {
 
     @Test
     void theApplicationRoleSeesNoRowsWithoutAUser() throws Exception {
-        submit(user, "hidden from the anonymous");
+        TestAuth.submit(user, "hidden from the anonymous");
         String appUrl = jdbcUrl;
         try (var conn = java.sql.DriverManager.getConnection(appUrl, "distill_api", "distill_api");
                 var rs = conn.createStatement().executeQuery("select count(*) from extraction_jobs")) {
@@ -324,7 +324,7 @@ class JobResourceTest {
 
     @Test
     void usersSeeOnlyTheirOwnJobs() {
-        String id = submit(user, "mine");
+        String id = TestAuth.submit(user, "mine");
         TestAuth.as(user)
                 .get("/api/jobs/" + id)
                 .then()
@@ -349,7 +349,7 @@ class JobResourceTest {
     void listIsNewestFirstAndPagesWithACursor() {
         List<String> submitted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            submitted.add(submit(user, "message " + i));
+            submitted.add(TestAuth.submit(user, "message " + i));
         }
         Collections.reverse(submitted);
 
@@ -407,18 +407,6 @@ class JobResourceTest {
                 .getString("progressSocketUrl");
         assertTrue(url.startsWith("ws"), url);
         assertNull(given().get("/api/client-config").then().extract().jsonPath().get("secret"));
-    }
-
-    private String submit(String user, String text) {
-        return TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", text))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
     }
 
     private long jobCount() {

@@ -269,14 +269,6 @@ class RunResourceTest {
     }
 
     private String submit(String text) {
-        return TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", text))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        return TestAuth.submit(user, text);
     }
 }
