@@ -35,12 +35,15 @@ final class Report {
     private final Map<String, Object> context = new LinkedHashMap<>();
     /** Hottest methods per profiled phase and service (JDK Flight Recorder). */
     private final Map<String, List<String>> profiles = new LinkedHashMap<>();
+    /** When the run started: each figure's log line says how far into the run it came, to show where the time goes. */
+    private final long startNanos = System.nanoTime();
 
     void add(Figure figure) {
         figures.add(figure);
         System.out.printf(
                 Locale.ROOT,
-                "[bench] %s | %s: %.2f %s (baseline %s %.2f)%n",
+                "[bench] %5.0f s  %s | %s: %.2f %s (baseline %s %.2f)%n",
+                (System.nanoTime() - startNanos) / 1e9,
                 figure.section(),
                 figure.name(),
                 figure.value(),

@@ -76,7 +76,7 @@ public final class Suite {
             4_000,
             300);
     static final Size SMOKE = new Size(
-            "smoke", 2, 2_000, 50, 2, 2, 1, 2, 20, 10, 200, new int[] {4}, 3, 10, new int[] {20}, 5, 8, 200, 120);
+            "smoke", 2, 2_000, 50, 2, 2, 1, 2, 20, 10, 200, new int[] {4}, 3, 10, new int[] {20}, 5, 2, 200, 120);
 
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final Path PROFILES = Path.of("target/bench-profiles");
@@ -198,16 +198,16 @@ public final class Suite {
         String token = stack.token(user);
         String url = stack.api().url("/api/jobs");
         // warm-up, not measured: a cold JVM compiles its hot paths during the first seconds
-        loadGen(url, token, Math.max(2, size.submitSeconds() / 2), 32, 0);
+        loadGen(url, token, Math.max(2, size.submitSeconds() / 2), 32, 0, 0);
         long warmedUp = db.count("select count(*) from extraction_jobs where user_id = ?", user);
         Profiler.start(stack.api().pid(), "submit");
-        JsonNode peak = loadGen(url, token, size.submitSeconds(), 32, 0);
+        JsonNode peak = loadGen(url, token, size.submitSeconds(), 32, 0, clientWarmup());
         submitPeakRate = peak.get("rate").asDouble();
         report.profile(
                 "1. Submit at the peak, one user, 32 in flight: the API",
                 Profiler.stop(stack.api().pid(), "submit", PROFILES, 12));
         JsonNode half =
-                loadGen(url, token, size.submitSeconds(), 256, peak.get("rate").asDouble() / 2);
+                loadGen(url, token, size.submitSeconds(), 256, peak.get("rate").asDouble() / 2, clientWarmup());
         String section = "1. Submit (POST /api/jobs, load from a separate process)";
         report.add(new Report.Figure(
                 section,
@@ -227,7 +227,7 @@ public final class Suite {
         for (int u = 0; u < 100; u++) {
             tokens.add(stack.token(user + "-" + u));
         }
-        JsonNode many = loadGen(url, String.join(",", tokens), size.submitSeconds(), 32, 0);
+        JsonNode many = loadGen(url, String.join(",", tokens), size.submitSeconds(), 32, 0, clientWarmup());
         report.add(new Report.Figure(
                 section,
                 "sustained rate, 100 users, 32 in flight",
@@ -339,7 +339,7 @@ public final class Suite {
             ExecutorService both = Executors.newFixedThreadPool(2);
             List<java.util.concurrent.Future<JsonNode>> runs = new ArrayList<>();
             for (ServiceProcess replica : replicas) {
-                runs.add(both.submit(() -> loadGen(replica.url("/api/jobs"), token, seconds, 16, 0)));
+                runs.add(both.submit(() -> loadGen(replica.url("/api/jobs"), token, seconds, 16, 0, 0)));
             }
             long accepted = 0;
             long limitedAnswers = 0;
@@ -379,7 +379,12 @@ public final class Suite {
         }
     }
 
-    private static JsonNode loadGen(String url, String token, int seconds, int concurrency, double rate)
+    /** Seconds each measured load runs unmeasured first, in the load generator's process: its own JIT warm-up. */
+    private int clientWarmup() {
+        return Math.max(1, size.submitSeconds() / 5);
+    }
+
+    private static JsonNode loadGen(String url, String token, int seconds, int concurrency, double rate, int warmup)
             throws Exception {
         String out = Processes.run(
                 Processes.java(
@@ -389,9 +394,10 @@ public final class Suite {
                         token,
                         seconds,
                         concurrency,
-                        String.format(Locale.ROOT, "%.1f", rate)),
+                        String.format(Locale.ROOT, "%.1f", rate),
+                        warmup),
                 Map.of(),
-                seconds + 120L);
+                seconds + warmup + 120L);
         String line = out.lines()
                 .filter(l -> l.startsWith("{"))
                 .reduce((a, b) -> b)

@@ -40,6 +40,19 @@ public final class ServiceProcess implements AutoCloseable {
 
     public static final String DEFAULT_HEAP = "384m";
 
+    /**
+     * JVM options for every service and broker a test starts ({@code distill.test.service-jvm-options}): the
+     * test builds set {@code -XX:TieredStopAtLevel=1}, since a service that lives a minute spends more CPU in
+     * the optimizing compiler than it gains from it; the published benchmark sets none.
+     */
+    private static final List<String> JVM_OPTIONS =
+            List.of(System.getProperty("distill.test.service-jvm-options", "")
+                            .trim()
+                            .split("\\s+"))
+                    .stream()
+                    .filter(option -> !option.isEmpty())
+                    .toList();
+
     public static ServiceProcess start(String module, String name, int port, Map<String, String> properties)
             throws IOException {
         return start(module, name, port, properties, DEFAULT_HEAP);
@@ -52,8 +65,9 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
         int managementPort = WITH_MANAGEMENT_PORT.contains(module) ? Ports.free() : port;
-        List<String> command = new ArrayList<>(List.of(
-                "java", "-Xmx" + heap, "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         return launch(name, port, managementPort, command);
@@ -61,19 +75,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A Kafka broker (KRaft) in its own JVM, from this test's classpath, so it can be stopped and restarted. */
     public static ServiceProcess kafka(Path dataDir, int port, int controllerPort) throws IOException {
-        return launch(
-                "kafka",
-                port,
-                port,
-                List.of(
-                        "java",
-                        "-Xmx512m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.distill.testinfra.KraftBroker",
-                        dataDir.toString(),
-                        String.valueOf(port),
-                        String.valueOf(controllerPort)));
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.distill.testinfra.KraftBroker",
+                dataDir.toString(),
+                String.valueOf(port),
+                String.valueOf(controllerPort)));
+        return launch("kafka", port, port, command);
     }
 
     private static ServiceProcess launch(String name, int port, int managementPort, List<String> command)
@@ -81,7 +92,8 @@ public final class ServiceProcess implements AutoCloseable {
         Path logDir = Path.of(System.getProperty(
                 "distill.log-dir", ROOT.resolve("e2e-tests/target/e2e-logs").toString()));
         Files.createDirectories(logDir);
-        Path log = logDir.resolve(name + ".log");
+        // the port makes it this process's own: test classes that run side by side name their services alike
+        Path log = logDir.resolve(name + "-" + port + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

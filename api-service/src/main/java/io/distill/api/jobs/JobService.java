@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
@@ -142,8 +141,7 @@ public class JobService {
 
     private Uni<Submission> create(NewJob job) {
         return budget.check(job.userId())
-                .chain(() -> tenants.transaction(
-                        job.userId(), conn -> projectOf(conn, job).chain(projectId -> insert(conn, job, projectId))))
+                .chain(() -> store(job))
                 .onFailure(UniqueViolation::in)
                 .recoverWithUni(() -> replayed(job))
                 .invoke(submission -> {
@@ -153,13 +151,31 @@ public class JobService {
                 });
     }
 
-    /** The project the job names, as an id (a template's project is made on first use); null for none. */
-    private Uni<UUID> projectOf(SqlConnection conn, NewJob job) {
-        return projects.bind(conn, job.userId(), job.project());
+    /**
+     * The job and its message in one statement, sent with its transaction in one round trip; only a
+     * template's project, which may have to be made first, takes a transaction of its own.
+     */
+    private Uni<Submission> store(NewJob job) {
+        Uni<Boolean> inserted = ProjectService.namesTemplate(job.project())
+                ? tenants.transaction(
+                        job.userId(),
+                        conn -> projects.bind(conn, job.userId(), job.project())
+                                .chain(projectId -> JobTransitions.submit(conn, row(job, projectId))))
+                : tenants.statement(
+                        job.userId(),
+                        conn -> JobTransitions.submit(conn, row(job, ProjectService.idOrNull(job.project()))));
+        return inserted.chain(created -> {
+            if (created) {
+                return Uni.createFrom().item(new Submission(job.id(), JobStatus.PENDING.dbValue(), false));
+            }
+            return job.idempotencyKey() == null
+                    ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
+                    : replayed(job);
+        });
     }
 
-    private Uni<Submission> insert(SqlConnection conn, NewJob job, UUID projectId) {
-        JobTransitions.NewJob row = new JobTransitions.NewJob(
+    private static JobTransitions.NewJob row(NewJob job, UUID projectId) {
+        return new JobTransitions.NewJob(
                 job.id(),
                 job.userId(),
                 job.sourceKind(),
@@ -177,14 +193,6 @@ public class JobService {
                 links(job.metadata()),
                 job.upload() == null ? null : job.upload().sha256(),
                 projectId);
-        return JobTransitions.submit(conn, row).chain(inserted -> {
-            if (inserted) {
-                return Uni.createFrom().item(new Submission(job.id(), JobStatus.PENDING.dbValue(), false));
-            }
-            return job.idempotencyKey() == null
-                    ? Uni.createFrom().failure(new jakarta.ws.rs.NotFoundException("no project " + job.project()))
-                    : replayedIn(conn, job);
-        });
     }
 
     /** The caller's record, field and attachment ids, from the metadata where uploads and messages carry them. */
@@ -201,26 +209,24 @@ public class JobService {
 
     /** The earlier job of the same key: the same job when the body is the same, else 409. */
     private Uni<Submission> replayed(NewJob job) {
-        return tenants.transaction(job.userId(), conn -> replayedIn(conn, job));
-    }
-
-    private Uni<Submission> replayedIn(SqlConnection conn, NewJob job) {
-        return conn.preparedQuery(BY_KEY)
-                .execute(Tuple.of(job.userId(), job.idempotencyKey()))
-                .map(rows -> {
-                    RowIterator<Row> found = rows.iterator();
-                    if (!found.hasNext()) {
-                        // the key is free but the project is not the user's
-                        throw new jakarta.ws.rs.NotFoundException("no project " + job.project());
-                    }
-                    Row earlier = found.next();
-                    if (!job.requestHash().equals(earlier.getString("request_hash"))) {
-                        throw new ClientErrorException(
-                                "Idempotency-Key was already used with a different request body",
-                                Response.Status.CONFLICT);
-                    }
-                    return new Submission(earlier.getUUID("id"), earlier.getString("status"), true);
-                });
+        return tenants.transaction(
+                job.userId(),
+                conn -> conn.preparedQuery(BY_KEY)
+                        .execute(Tuple.of(job.userId(), job.idempotencyKey()))
+                        .map(rows -> {
+                            RowIterator<Row> found = rows.iterator();
+                            if (!found.hasNext()) {
+                                // the key is free but the project is not the user's
+                                throw new jakarta.ws.rs.NotFoundException("no project " + job.project());
+                            }
+                            Row earlier = found.next();
+                            if (!job.requestHash().equals(earlier.getString("request_hash"))) {
+                                throw new ClientErrorException(
+                                        "Idempotency-Key was already used with a different request body",
+                                        Response.Status.CONFLICT);
+                            }
+                            return new Submission(earlier.getUUID("id"), earlier.getString("status"), true);
+                        }));
     }
 
     /** The job if it exists and belongs to the user; null otherwise (callers answer 404 either way). */

@@ -137,12 +137,8 @@ public class ProjectService {
      * which becomes the user's project of that name on first use. Null when the submission names none.
      */
     public Uni<UUID> bind(SqlConnection conn, String userId, String reference) {
-        if (reference == null || reference.isBlank()) {
-            return Uni.createFrom().nullItem();
-        }
-        UUID id = parseId(reference);
-        if (id != null) {
-            return Uni.createFrom().item(id);
+        if (!namesTemplate(reference)) {
+            return Uni.createFrom().item(idOrNull(reference));
         }
         if (!Templates.exists(reference)) {
             throw new BadRequestException("project must be a project id or one of the templates " + Templates.NAMES);
@@ -223,6 +219,16 @@ public class ProjectService {
 
     private static JsonObject json(ProjectDefinition definition) {
         return new JsonObject(Json.write(definition));
+    }
+
+    /** Whether binding the reference may need a statement: it names a template, not an id or nothing. */
+    public static boolean namesTemplate(String reference) {
+        return reference != null && !reference.isBlank() && parseId(reference) == null;
+    }
+
+    /** The project id a reference gives as is; null for none (or for a template name: see {@link #bind}). */
+    public static UUID idOrNull(String reference) {
+        return reference == null || reference.isBlank() ? null : parseId(reference);
     }
 
     private static UUID parseId(String reference) {

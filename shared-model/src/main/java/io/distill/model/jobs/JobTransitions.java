@@ -48,16 +48,18 @@ public final class JobTransitions {
             "id, user_id, source_kind, filename, file_url, file_size, format, source_text, metadata,"
                     + " options, status, max_retries, created_at, idempotency_key, request_hash, record_id, field_id,"
                     + " attachment_id, content_sha256, enqueued_at, project_id, project_version";
+    private static final String SUBMIT_UNLESS_REPEATED =
+            " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
     private static final String SUBMIT_VALUES =
             "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16, $17, $18, now()";
-    private static final String SUBMIT =
-            "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") values (" + SUBMIT_VALUES + ", null, null)"
-                    + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
-    /** Bound to the current version of one of the user's projects, read in the same statement. */
-    private static final String SUBMIT_FOR_PROJECT =
-            "insert into extraction_jobs (" + SUBMIT_COLUMNS + ") select " + SUBMIT_VALUES
-                    + ", p.id, p.current_version from projects p where p.id = $19 and p.user_id = $2 and p.deleted_at is null"
-                    + " on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id";
+    // one statement each: the job and its message ($19-$22), or neither (a repeated key, a project not found)
+    private static final String SUBMIT = "with job as (insert into extraction_jobs (" + SUBMIT_COLUMNS + ") values ("
+            + SUBMIT_VALUES + ", null, null)" + SUBMIT_UNLESS_REPEATED + ") " + Outbox.insertFor("job", 19);
+    /** Bound to the current version of one of the user's projects ($23), read in the same statement. */
+    private static final String SUBMIT_FOR_PROJECT = "with job as (insert into extraction_jobs (" + SUBMIT_COLUMNS
+            + ") select " + SUBMIT_VALUES + ", p.id, p.current_version from projects p"
+            + " where p.id = $23 and p.user_id = $2 and p.deleted_at is null" + SUBMIT_UNLESS_REPEATED + ") "
+            + Outbox.insertFor("job", 19);
 
     // a worker on the job notices at its next lease renewal or stage boundary: its writes require 'processing'
     private static final String CANCEL =
@@ -228,8 +230,9 @@ public final class JobTransitions {
     }
 
     /**
-     * ∅ → pending, with its job message in the outbox. Empty when nothing was inserted: the
-     * idempotency key was used already, or the project is not the user's.
+     * ∅ → pending, with its job message in the outbox, in one statement (so a caller can send it in
+     * one round trip with its transaction). False when nothing was inserted: the idempotency key was
+     * used already, or the project is not the user's.
      */
     public static Uni<Boolean> submit(SqlClient conn, NewJob job) {
         Tuple row = Tuple.tuple()
@@ -251,17 +254,13 @@ public final class JobTransitions {
                 .addValue(job.links().fieldId())
                 .addValue(job.links().attachmentId())
                 .addValue(job.contentSha256());
+        Outbox.parameters(row, jobMessage(job.id(), job.userId()));
         String sql = SUBMIT;
         if (job.projectId() != null) {
             row.addValue(job.projectId());
             sql = SUBMIT_FOR_PROJECT;
         }
-        return conn.preparedQuery(sql)
-                .execute(row)
-                .chain(rows -> rows.rowCount() == 0
-                        ? Uni.createFrom().item(false)
-                        : Outbox.write(conn, List.of(jobMessage(job.id(), job.userId())))
-                                .replaceWith(true));
+        return conn.preparedQuery(sql).execute(row).map(rows -> rows.rowCount() == 1);
     }
 
     /** pending | processing → cancelled, announced. Empty when the job is not the user's or has ended. */

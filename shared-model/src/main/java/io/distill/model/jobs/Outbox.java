@@ -17,6 +17,24 @@ public final class Outbox {
     private static final String INSERT =
             "insert into outbox (topic, message_key, payload, traceparent) values ($1, $2, $3, $4)";
 
+    /**
+     * An outbox row for each row of {@code source} (a CTE of the caller's statement), its topic, key,
+     * payload and traceparent the parameters from {@code $first} on ({@link #parameters}): a row and
+     * its message written by one statement, one round trip.
+     */
+    public static String insertFor(String source, int first) {
+        return "insert into outbox (topic, message_key, payload, traceparent) select $" + first + ", $" + (first + 1)
+                + ", $" + (first + 2) + ", $" + (first + 3) + " from " + source;
+    }
+
+    /** Appends what {@link #insertFor} reads: the entry and the current trace context. */
+    public static Tuple parameters(Tuple row, Entry entry) {
+        return row.addValue(entry.topic())
+                .addValue(entry.key())
+                .addValue(Json.write(entry.payload()))
+                .addValue(traceparent());
+    }
+
     /** One message: its topic, its Kafka key, and the payload written as JSON. */
     public record Entry(String topic, String key, Object payload) {}
 
