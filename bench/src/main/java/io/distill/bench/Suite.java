@@ -43,6 +43,7 @@ public final class Suite {
             int pdfPages,
             int ocrPages,
             int submitSeconds,
+            int submitUsers,
             int pipelineJobs,
             int pickupJobs,
             long llmLatencyMs,
@@ -64,6 +65,7 @@ public final class Suite {
             10,
             12,
             15,
+            100,
             1_000,
             200,
             2_000,
@@ -76,7 +78,7 @@ public final class Suite {
             4_000,
             300);
     static final Size SMOKE = new Size(
-            "smoke", 2, 2_000, 50, 2, 2, 1, 2, 20, 10, 200, new int[] {4}, 3, 10, new int[] {20}, 5, 2, 200, 120);
+            "smoke", 2, 2_000, 50, 2, 2, 1, 2, 5, 20, 10, 200, new int[] {4}, 3, 10, new int[] {20}, 5, 2, 200, 120);
 
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final Path PROFILES = Path.of("target/bench-profiles");
@@ -224,13 +226,13 @@ public final class Suite {
                         peak.get("p50").asDouble(),
                         peak.get("p99").asDouble())));
         List<String> tokens = new ArrayList<>();
-        for (int u = 0; u < 100; u++) {
+        for (int u = 0; u < size.submitUsers(); u++) {
             tokens.add(stack.token(user + "-" + u));
         }
         JsonNode many = loadGen(url, String.join(",", tokens), size.submitSeconds(), 32, 0, clientWarmup());
         report.add(new Report.Figure(
                 section,
-                "sustained rate, 100 users, 32 in flight",
+                "sustained rate, " + size.submitUsers() + " users, 32 in flight",
                 many.get("rate").asDouble(),
                 "jobs/s",
                 "min(pgbench insert, Kafka producer)",

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The per-user submission limit with two API processes sharing it (README, "The submission rate
@@ -34,8 +33,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * {@code burst + rate × (W + block-ttl)}, and no less than the bucket held minus the blocks two
  * replicas may leave unspent; every refusal is a 429 with Retry-After and a JSON reason.
  */
-// alone: its bounds are about time, which other classes running beside it would take
-@Isolated
+// run alone (its own failsafe execution): its bounds are about time, which a class beside it would take
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RateLimitAcrossReplicasIT {
     private static final int PER_MINUTE = 60;
