@@ -34,6 +34,7 @@ public final class LoadGen {
     private final double rate;
     private final HttpClient http;
     private final AtomicLong sequence = new AtomicLong();
+    private long lastAccepted;
     private static final int MAX_OPEN_LOOP_IN_FLIGHT = 4096;
 
     private LoadGen(URI url, String[] tokens, int concurrency, double rate) {
@@ -56,15 +57,20 @@ public final class LoadGen {
     public static void main(String[] args) throws Exception {
         LoadGen load = new LoadGen(
                 URI.create(args[0]), args[1].split(","), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        long warmupAccepted = 0;
         if (args.length > 5 && Long.parseLong(args[5]) > 0) {
-            load.run(Duration.ofSeconds(Long.parseLong(args[5])));
+            load.run(Duration.ofSeconds(Long.parseLong(args[5])), 0);
+            warmupAccepted = load.lastAccepted;
         }
-        System.out.println(load.run(Duration.ofSeconds(Long.parseLong(args[2]))));
+        System.out.println(load.run(Duration.ofSeconds(Long.parseLong(args[2])), warmupAccepted));
         System.exit(0);
     }
 
-    /** Runs the load for {@code duration} and waits for every answer; the result as one line of JSON. */
-    private String run(Duration duration) throws InterruptedException {
+    /**
+     * Runs the load for {@code duration} and waits for every answer; the result as one line of JSON,
+     * with the jobs the warm-up had accepted (stored too: whoever counts durable jobs needs them).
+     */
+    private String run(Duration duration, long warmupAccepted) throws InterruptedException {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -110,10 +116,11 @@ public final class LoadGen {
         inFlight.acquire(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
         Latencies l = Latencies.of(latencies);
+        lastAccepted = accepted.get();
         return String.format(
                 Locale.ROOT,
                 "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"
-                        + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f}",
+                        + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"warmupAccepted\":%d}",
                 sent,
                 accepted.get(),
                 refused.get(),
@@ -123,6 +130,7 @@ public final class LoadGen {
                 accepted.get() / seconds,
                 l.p50(),
                 l.p99(),
-                l.max());
+                l.max(),
+                warmupAccepted);
     }
 }

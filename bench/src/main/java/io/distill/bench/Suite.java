@@ -258,9 +258,13 @@ public final class Suite {
                         "%.0f jobs/s offered, p50 %.1f ms",
                         half.get("rate").asDouble(),
                         half.get("p50").asDouble())));
+        // the load generator's own warm-ups were accepted and stored too
         long accepted = peak.get("accepted").asLong()
                 + half.get("accepted").asLong()
-                + many.get("accepted").asLong();
+                + many.get("accepted").asLong()
+                + peak.get("warmupAccepted").asLong()
+                + half.get("warmupAccepted").asLong()
+                + many.get("warmupAccepted").asLong();
         long durable =
                 db.count("select count(*) from extraction_jobs where user_id = ? or user_id like ?", user, user + "-%")
                         - warmedUp;
