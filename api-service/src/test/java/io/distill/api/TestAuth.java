@@ -59,8 +59,13 @@ public final class TestAuth {
 
     /** Submits a message as {@code user} (202 expected) and returns the new job's id. */
     public static String submit(String user, String text) {
-        return as(user).contentType(ContentType.JSON)
-                .body(Map.of("text", text))
+        return submitted(as(user), Map.of("text", text));
+    }
+
+    /** Posts {@code body} as JSON to {@code /api/jobs} with {@code request} (202 expected); the new job's id. */
+    public static String submitted(RequestSpecification request, Object body) {
+        return request.contentType(ContentType.JSON)
+                .body(body)
                 .post("/api/jobs")
                 .then()
                 .statusCode(202)

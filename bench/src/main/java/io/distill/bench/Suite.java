@@ -424,7 +424,7 @@ public final class Suite {
         report.profile(
                 "2. Pipeline, no-op extractor, draining the backlog: the worker",
                 Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
-        double rate = drainRate(user);
+        double rate = number(drained(user, 0), "rate");
         noopDrainRate = rate;
         report.add(new Report.Figure(
                 "2. Pipeline, no-op extractor (offline, one worker)",
@@ -483,16 +483,6 @@ public final class Suite {
                         .get(0)
                         .get("c"))
                 .longValue();
-    }
-
-    private double drainRate(String user) {
-        Map<String, Object> r = db.query(
-                        "select count(*) as n, extract(epoch from (max(completed_at) - min(started_at))) as s "
-                                + "from extraction_jobs where user_id = ? and status = ?",
-                        user,
-                        JobStatus.COMPLETED.dbValue())
-                .get(0);
-        return ((Number) r.get("n")).doubleValue() / Math.max(0.001, ((Number) r.get("s")).doubleValue());
     }
 
     private void submitMany(String user, int jobs) throws Exception {

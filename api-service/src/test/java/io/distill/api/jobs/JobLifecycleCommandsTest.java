@@ -159,16 +159,7 @@ class JobLifecycleCommandsTest {
     void sameIdempotencyKeyAndBodyGiveTheSameJob() {
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("text", "once only", "metadata", Map.of("a", 1, "b", 2));
-        String first = TestAuth.as(user)
-                .header("Idempotency-Key", key)
-                .contentType(ContentType.JSON)
-                .body(body)
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        String first = TestAuth.submitted(TestAuth.as(user).header("Idempotency-Key", key), body);
         // same content, keys in another order
         String second = TestAuth.as(user)
                 .header("Idempotency-Key", key)
@@ -208,16 +199,8 @@ class JobLifecycleCommandsTest {
         String key = UUID.randomUUID().toString();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            Callable<String> submit = () -> TestAuth.as(user)
-                    .header("Idempotency-Key", key)
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("text", "raced"))
-                    .post("/api/jobs")
-                    .then()
-                    .statusCode(202)
-                    .extract()
-                    .jsonPath()
-                    .getString("id");
+            Callable<String> submit =
+                    () -> TestAuth.submitted(TestAuth.as(user).header("Idempotency-Key", key), Map.of("text", "raced"));
             List<Future<String>> answers = pool.invokeAll(java.util.Collections.nCopies(16, submit));
             Set<String> ids = answers.stream()
                     .map(f -> {

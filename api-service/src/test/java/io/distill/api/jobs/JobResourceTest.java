@@ -119,15 +119,9 @@ class JobResourceTest {
                 .statusCode(400)
                 .body("reason", equalTo("option 'pages': range 3-1 ends before it starts"));
         assertEquals(before, jobCount());
-        String id = TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", "x", "options", Map.of("pages", " 1-2,5", "attachments", false, "ocr", "auto")))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        String id = TestAuth.submitted(
+                TestAuth.as(user),
+                Map.of("text", "x", "options", Map.of("pages", " 1-2,5", "attachments", false, "ocr", "auto")));
         TestAuth.as(user)
                 .get("/api/jobs/" + id)
                 .then()

@@ -135,22 +135,9 @@ class ProjectResourceTest {
 
     @Test
     void aJobNamingATemplateRunsWithTheUsersProjectOfThatTemplate() {
-        String first = TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", "ECB cuts rates", "project", "news-event"))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-        String second = TestAuth.as(user)
-                .contentType(ContentType.JSON)
-                .body(Map.of("text", "ECB cuts again", "project", "news-event"))
-                .post("/api/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        String first = TestAuth.submitted(TestAuth.as(user), Map.of("text", "ECB cuts rates", "project", "news-event"));
+        String second =
+                TestAuth.submitted(TestAuth.as(user), Map.of("text", "ECB cuts again", "project", "news-event"));
         String projectId = TestAuth.as(user)
                 .get("/api/jobs/" + first)
                 .then()
