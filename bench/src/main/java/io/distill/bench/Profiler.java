@@ -31,7 +31,10 @@ final class Profiler {
                 60);
     }
 
-    /** Stops the recording and returns its {@code top} hottest methods, as "share % method" lines. */
+    /**
+     * Stops the recording and returns its {@code top} hottest methods, as "share % method" lines, then the
+     * {@code top} Distill methods nearest the top of the sampled stacks (what a flat library profile was working for).
+     */
     static List<String> stop(long pid, String name, Path dir, int top) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve(name + ".jfr").toAbsolutePath();
@@ -51,35 +54,52 @@ final class Profiler {
                         "--events",
                         "jdk.ExecutionSample",
                         "--stack-depth",
-                        "1",
+                        "96",
                         file.toString()),
                 Map.of(),
                 300);
         return hottest(samples, top);
     }
 
-    /** The top frame of each sample, counted: {@code stackTrace = [ frame line ... ]} in jfr's text output. */
+    /** The top frame of each sample, counted, then the topmost {@code io.distill} frame of each. */
     static List<String> hottest(String samples, int top) {
-        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Integer> topFrames = new HashMap<>();
+        Map<String, Integer> distillFrames = new HashMap<>();
         int total = 0;
         String[] lines = samples.split("\n");
         for (int i = 0; i < lines.length - 1; i++) {
-            if (lines[i].strip().equals("stackTrace = [")) {
-                String frame = lines[i + 1].strip();
-                int cut = frame.indexOf("line:");
-                String method = (cut > 0 ? frame.substring(0, cut) : frame).strip();
-                counts.merge(method, 1, Integer::sum);
-                total++;
+            if (!lines[i].strip().equals("stackTrace = [")) {
+                continue;
             }
+            total++;
+            topFrames.merge(method(lines[i + 1]), 1, Integer::sum);
+            String distill = "(no Distill frame: framework threads)";
+            for (int j = i + 1; j < lines.length && !lines[j].strip().equals("]"); j++) {
+                if (lines[j].strip().startsWith("io.distill.")) {
+                    distill = method(lines[j]);
+                    break;
+                }
+            }
+            distillFrames.merge(distill, 1, Integer::sum);
         }
+        List<String> hottest = new ArrayList<>(shares(topFrames, total, top));
+        hottest.add(String.format(Locale.ROOT, "(%d samples; by the Distill method nearest the top:)", total));
+        hottest.addAll(shares(distillFrames, total, top));
+        return hottest;
+    }
+
+    private static String method(String frame) {
+        String line = frame.strip();
+        int cut = line.indexOf("line:");
+        return (cut > 0 ? line.substring(0, cut) : line).strip();
+    }
+
+    private static List<String> shares(Map<String, Integer> counts, int total, int top) {
         int all = Math.max(1, total);
-        List<String> hottest = new ArrayList<>();
-        counts.entrySet().stream()
+        return counts.entrySet().stream()
                 .sorted((a, b) -> b.getValue() - a.getValue())
                 .limit(top)
-                .forEach(e ->
-                        hottest.add(String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * e.getValue() / all, e.getKey())));
-        hottest.add(String.format(Locale.ROOT, "(%d samples)", total));
-        return hottest;
+                .map(e -> String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * e.getValue() / all, e.getKey()))
+                .toList();
     }
 }

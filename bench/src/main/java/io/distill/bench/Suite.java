@@ -184,13 +184,39 @@ public final class Suite {
         System.setProperty(
                 "distill.log-dir", Path.of("target/bench-logs").toAbsolutePath().toString());
         stack.startApi();
-        submit(Math.min(pgInsert.tps(), producer.recordsPerSecond()));
-        pipeline(kafkaE2e);
-        llmBound();
-        progress(kafkaE2e);
-        textExtraction();
-        scaleOut();
-        peers();
+        if (selected("submit")) {
+            submit(Math.min(pgInsert.tps(), producer.recordsPerSecond()));
+        }
+        if (selected("pipeline")) {
+            pipeline(kafkaE2e);
+        }
+        if (selected("llm")) {
+            llmBound();
+        }
+        if (selected("provider-limit")) {
+            providerLimit();
+        }
+        if (selected("progress")) {
+            progress(kafkaE2e);
+        }
+        if (selected("text")) {
+            textExtraction();
+        }
+        if (selected("scale-out")) {
+            scaleOut();
+        }
+        if (selected("peers")) {
+            peers();
+        }
+    }
+
+    /**
+     * A section named in {@code bench.sections} (comma-separated; all when unset): while working on one figure, its
+     * section alone. The published report runs them all.
+     */
+    private static boolean selected(String section) {
+        String sections = System.getProperty("bench.sections", "");
+        return sections.isBlank() || List.of(sections.split(",")).contains(section);
     }
 
     // --- 1. submit -------------------------------------------------------------------------------------------------
@@ -565,17 +591,20 @@ public final class Suite {
 
     /**
      * An LLM-bound drain: jobs/s and mean non-model time (claim to completion minus LLM_EXTRACT), over the
-     * steady state — the jobs claimed after the first {@link #WARM_UP_ROUNDS} × L, while a fresh worker's JIT
-     * compiles its pipeline (its first jobs spend ~200 ms in LOAD and TEXT_EXTRACT, later ones 1-3 ms) — and
-     * over the whole run.
+     * steady state (see {@link #drained}) — not while a fresh worker's JIT compiles its pipeline (its first jobs
+     * spend ~200 ms in LOAD and TEXT_EXTRACT, later ones 1-3 ms), waits for its partitions, or runs out of backlog
+     * — and over the whole run. A run too short for a steady window reports the whole run.
      */
-    record LlmRun(double rate, double nonModelMs, double wholeRate, double wholeNonModelMs) {
+    record LlmRun(boolean steady, double rate, double nonModelMs, double wholeRate, double wholeNonModelMs) {
+        static final String STEADY = "steady state: completions from " + WARM_UP_ROUNDS
+                + " × L after the last worker's first claim until a worker's last claim";
+
         String note(int jobs) {
             return String.format(
                     Locale.ROOT,
-                    "%d jobs; steady state (claimed after the first %d × L); whole run %.2f jobs/s, %.0f ms non-model",
+                    "%d jobs; %s; whole run %.2f jobs/s, %.0f ms non-model",
                     jobs,
-                    WARM_UP_ROUNDS,
+                    steady ? STEADY : "no steady window (too short): whole run",
                     wholeRate,
                     wholeNonModelMs);
         }
@@ -584,10 +613,12 @@ public final class Suite {
     static final int WARM_UP_ROUNDS = 2;
 
     private LlmRun llmRun(String user, int concurrency, int jobs, int workers) throws Exception {
-        return llmRun(user, concurrency, jobs, workers, Map.of());
+        return llmRun(user, concurrency, jobs, workers, Map.of(), null);
     }
 
-    private LlmRun llmRun(String user, int concurrency, int jobs, int workers, Map<String, String> extra)
+    /** @param profile when not null, the title under which the (first) worker's profile of the run is reported */
+    private LlmRun llmRun(
+            String user, int concurrency, int jobs, int workers, Map<String, String> extra, String profile)
             throws Exception {
         submitMany(user, jobs);
         List<ServiceProcess> started = new ArrayList<>();
@@ -596,30 +627,60 @@ public final class Suite {
             props.putAll(extra);
             started.add(stack.startWorker(user + "-w" + w, props));
         }
+        if (profile != null) {
+            Profiler.start(started.get(0).pid(), user);
+        }
         awaitDone(user, jobs);
+        if (profile != null) {
+            report.profile(profile, Profiler.stop(started.get(0).pid(), user, PROFILES, 12));
+        }
         for (ServiceProcess w : started) {
             w.close();
         }
         Map<String, Object> steady = drained(user, WARM_UP_ROUNDS * size.llmLatencyMs());
         Map<String, Object> whole = drained(user, 0);
-        return new LlmRun(
-                number(steady, "rate"), number(steady, "non_model"), number(whole, "rate"), number(whole, "non_model"));
+        double wholeRate = number(whole, "rate");
+        double wholeNonModel = number(whole, "non_model");
+        if (Double.isNaN(number(steady, "rate"))) {
+            return new LlmRun(false, wholeRate, wholeNonModel, wholeRate, wholeNonModel);
+        }
+        return new LlmRun(true, number(steady, "rate"), number(steady, "non_model"), wholeRate, wholeNonModel);
     }
 
-    /** Completed jobs/s and mean non-model ms of the user's jobs claimed at least {@code skipMs} after the first claim. */
+    /**
+     * Completed jobs/s and mean non-model ms of the user's jobs while every worker had a backlog: completions between
+     * {@code skipMs} after the last worker's first claim (every worker has its partitions and has warmed up) and the
+     * first worker's last claim (its partitions ran dry; the others go on alone), and the non-model time of the jobs
+     * claimed in that window.
+     * With {@code skipMs} 0 and no window, the whole run: all jobs over first claim to last completion.
+     */
     private Map<String, Object> drained(String user, long skipMs) {
+        if (skipMs == 0) {
+            return db.query(
+                            "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
+                                    + NON_MODEL + " as non_model from extraction_jobs where user_id = ? and status = ?",
+                            user,
+                            JobStatus.COMPLETED.dbValue())
+                    .get(0);
+        }
         return db.query(
-                        "with measured as (select * from extraction_jobs where user_id = ? and status = ? and started_at >= "
-                                + "(select min(started_at) from extraction_jobs where user_id = ?) + make_interval(secs => ?)) "
-                                + "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
-                                + "avg(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric) "
-                                + "as non_model from measured",
+                        "with jobs as (select * from extraction_jobs where user_id = ? and status = ?), "
+                                + "claims as (select t.lease_owner, min(t.at) as first, max(t.at) as last from job_state_transitions t "
+                                + "join jobs on jobs.id = t.job_id where t.to_status = 'processing' group by t.lease_owner), "
+                                + "window_ as (select max(first) + make_interval(secs => ?) as opened, min(last) as closed from claims) "
+                                + "select case when closed > opened then (select count(*) from jobs, window_ where completed_at "
+                                + "between opened and closed) / extract(epoch from (closed - opened)) end as rate, "
+                                + "(select " + NON_MODEL
+                                + " from jobs, window_ where started_at between opened and closed) "
+                                + "as non_model from window_",
                         user,
                         JobStatus.COMPLETED.dbValue(),
-                        user,
                         skipMs / 1000.0)
                 .get(0);
     }
+
+    private static final String NON_MODEL =
+            "avg(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric)";
 
     private static double number(Map<String, Object> row, String column) {
         Object value = row.get(column);
@@ -633,7 +694,9 @@ public final class Suite {
             for (int c : size.concurrencies()) {
                 String user = "bench-llm-" + c;
                 int jobs = (int) Math.ceil(c / latencySeconds * size.llmSeconds());
-                LlmRun run = llmRun(user, c, jobs, 1);
+                int highest = size.concurrencies()[size.concurrencies().length - 1];
+                LlmRun run = llmRun(
+                        user, c, jobs, 1, Map.of(), c == highest ? "3. LLM-bound at C = " + c + ": the worker" : null);
                 double rate = run.rate();
                 double ideal = c / latencySeconds;
                 double nonLlm = run.nonModelMs();
@@ -662,6 +725,9 @@ public final class Suite {
         } finally {
             stub.destroy();
         }
+    }
+
+    private void providerLimit() throws Exception {
         Process limited = stub(size.llmLatencyMs(), size.rateLimit());
         try {
             String user = "bench-llm-limited";
@@ -677,7 +743,8 @@ public final class Suite {
                             "distill.llm.rate-limit.requests-per-second",
                             String.valueOf(0.95 * size.rateLimit()),
                             "distill.llm.rate-limit.burst",
-                            "2"));
+                            "2"),
+                    null);
             double rate = run.rate();
             JsonNode stats = stubStats();
             double share = stats.get("limited").asDouble()
@@ -851,8 +918,8 @@ public final class Suite {
                     two >= 1.8 * one,
                     String.format(
                             Locale.ROOT,
-                            "steady state (claimed after the first %d × L); whole run: %.2f vs %.2f jobs/s",
-                            WARM_UP_ROUNDS,
+                            "%s; whole run: %.2f vs %.2f jobs/s",
+                            LlmRun.STEADY,
                             twoWorkers.wholeRate(),
                             oneWorker.wholeRate())));
 

@@ -140,13 +140,17 @@ public class Subscriptions {
                 .replaceWithVoid();
     }
 
-    /** Called for every event on the topic: offered to the connections of the event's user only. */
+    /**
+     * Called for every event on the topic: offered to the connections of the event's user only, written as JSON
+     * once for all of them.
+     */
     void dispatch(ProgressEvent event) {
         metrics.received();
         Set<Viewer> watching = byUser.get(event.userId());
-        if (watching != null) {
+        if (watching != null && !watching.isEmpty()) {
+            String written = Json.write(ServerMessage.progress(event));
             for (Viewer viewer : watching) {
-                viewer.offer(event);
+                viewer.offer(event, written);
             }
         }
     }

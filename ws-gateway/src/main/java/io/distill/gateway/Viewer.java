@@ -118,7 +118,16 @@ final class Viewer {
     }
 
     /** Sends the event if it is this user's, subscribed, and newer than what was sent for that job. */
-    synchronized void offer(ProgressEvent newer) {
+    void offer(ProgressEvent newer) {
+        offer(newer, null);
+    }
+
+    /**
+     * The same, with the event already written as a {@code progress} message ({@code written}, may be null): one
+     * event goes to every connection of its user, and is written once for all of them unless this connection has
+     * to send it with its progress raised.
+     */
+    synchronized void offer(ProgressEvent newer, String written) {
         ProgressEvent event = wants(newer) ? ProgressRule.follow(lastSent.get(newer.jobId()), newer) : null;
         if (event == null) {
             return;
@@ -128,7 +137,7 @@ final class Viewer {
             return;
         }
         lastSent.put(event.jobId(), event);
-        send(ServerMessage.progress(event));
+        sendText(event == newer && written != null ? written : Json.write(ServerMessage.progress(event)));
     }
 
     /**
@@ -136,14 +145,18 @@ final class Viewer {
      * messages pile up is too slow to follow: it is closed with {@link #SLOW_CONSUMER} and may
      * reconnect with its last sequences.
      */
-    synchronized void send(ServerMessage message) {
+    void send(ServerMessage message) {
+        sendText(Json.write(message));
+    }
+
+    private synchronized void sendText(String message) {
         if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
             dropSlowConsumer();
             metrics.dropped();
             return;
         }
         metrics.sent();
-        connection.sendText(Json.write(message)).subscribe().with(ok -> pendingSends.decrementAndGet(), failure -> {
+        connection.sendText(message).subscribe().with(ok -> pendingSends.decrementAndGet(), failure -> {
             pendingSends.decrementAndGet();
             LOG.debugf("send to %s failed: %s", connection.id(), failure.toString());
         });
