@@ -819,6 +819,7 @@ public final class Suite {
                 }
                 Thread.sleep(2_000);
                 clients.latencies.clear();
+                double[] lagBefore = kafkaHop(gateway);
                 for (int j = 0; j < size.progressJobs(); j++) {
                     stack.submit(names.get(j % users), "Progress probe " + j + ": revenue EUR 1,200 on 2026-11-24.");
                     Thread.sleep(100);
@@ -828,6 +829,8 @@ public final class Suite {
                 }
                 Thread.sleep(2_000);
                 Latencies latency = Latencies.of(clients.latencies);
+                double[] lagAfter = kafkaHop(gateway);
+                double hopMs = (lagAfter[0] - lagBefore[0]) / Math.max(1, lagAfter[1] - lagBefore[1]) * 1000;
                 String section = "4. Progress (worker publish → WebSocket client receive, one gateway)";
                 report.add(new Report.Figure(
                         section,
@@ -838,7 +841,14 @@ public final class Suite {
                         0,
                         "",
                         null,
-                        latency.count() + " deliveries to " + clients.size() + " clients of " + users + " users"));
+                        String.format(
+                                Locale.ROOT,
+                                "%d deliveries to %d clients of %d users; of which worker → gateway (the Kafka hop, "
+                                        + "gateway's distill.ws.events.lag) %.1f ms on average",
+                                latency.count(),
+                                clients.size(),
+                                users,
+                                hopMs)));
                 report.add(new Report.Figure(
                         section,
                         "p99 at " + connections + " connections",
@@ -864,6 +874,25 @@ public final class Suite {
         }
         worker.close();
         gateway.close();
+    }
+
+    /** The gateway's event lag timer (worker publish → gateway read): its sum in seconds and its count. */
+    private static double[] kafkaHop(ServiceProcess gateway) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.managementUrl("/q/metrics")))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        double[] sumAndCount = new double[2];
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("distill_ws_events_lag_seconds_sum")) {
+                sumAndCount[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("distill_ws_events_lag_seconds_count")) {
+                sumAndCount[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sumAndCount;
     }
 
     // --- 5. text extraction ----------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ public class Subscriptions {
      * once for all of them.
      */
     void dispatch(ProgressEvent event) {
-        metrics.received();
+        metrics.received(event);
         Set<Viewer> watching = byUser.get(event.userId());
         if (watching != null && !watching.isEmpty()) {
             String written = Json.write(ServerMessage.progress(event));

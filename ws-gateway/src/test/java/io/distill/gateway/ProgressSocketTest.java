@@ -43,6 +43,9 @@ class ProgressSocketTest {
     @TestHTTPResource("/ws/progress")
     URI socket;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URI metrics;
+
     @ConfigProperty(name = "distill.test.jdbc-url")
     String jdbcUrl;
 
@@ -73,6 +76,7 @@ class ProgressSocketTest {
             assertEquals(10, snapshot.progress());
 
             long seq = awaitGatewayListening(ws, job, "alice", 3);
+            double measuredBefore = eventsMeasuredForLag();
             publish(job, "alice", seq + 1, 35, JobStatus.PROCESSING);
             publish(job, "alice", seq + 1, 40, JobStatus.PROCESSING); // duplicate sequence: dropped
             publish(job, "alice", seq + 2, 20, JobStatus.PROCESSING); // newer, progress behind: shown at 35
@@ -98,7 +102,21 @@ class ProgressSocketTest {
                     List.of(35, 35, 35),
                     got.stream().map(ProgressEvent::progress).toList());
             assertTrue(got.stream().allMatch(e -> e.jobId().equals(job)));
+            // the five events on alice's job id (one partition) all arrived before the cancellation went out
+            assertTrue(eventsMeasuredForLag() >= measuredBefore + 5, "every event's age on arrival is measured");
         }
+    }
+
+    private double eventsMeasuredForLag() throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(metrics).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return text.lines()
+                .filter(line -> line.startsWith("distill_ws_events_lag_seconds_count"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
