@@ -887,9 +887,9 @@ public final class Suite {
         double[] sumAndCount = new double[2];
         for (String line : metrics.split("\n")) {
             if (line.startsWith("distill_ws_events_lag_seconds_sum")) {
-                sumAndCount[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                sumAndCount[0] = Double.parseDouble(line.split("\\s+")[1]);
             } else if (line.startsWith("distill_ws_events_lag_seconds_count")) {
-                sumAndCount[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                sumAndCount[1] = Double.parseDouble(line.split("\\s+")[1]);
             }
         }
         return sumAndCount;

@@ -103,7 +103,11 @@ class ProgressSocketTest {
                     got.stream().map(ProgressEvent::progress).toList());
             assertTrue(got.stream().allMatch(e -> e.jobId().equals(job)));
             // the five events on alice's job id (one partition) all arrived before the cancellation went out
-            assertTrue(eventsMeasuredForLag() >= measuredBefore + 5, "every event's age on arrival is measured");
+            double measuredAfter = eventsMeasuredForLag();
+            assertTrue(
+                    measuredAfter >= measuredBefore + 5,
+                    "every event's age on arrival is measured: " + measuredBefore + " before, " + measuredAfter
+                            + " after");
         }
     }
 
@@ -114,8 +118,9 @@ class ProgressSocketTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString())
                 .body();
         return text.lines()
+                // "name value [# exemplar]": the value is the second field
                 .filter(line -> line.startsWith("distill_ws_events_lag_seconds_count"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .mapToDouble(line -> Double.parseDouble(line.split("\\s+")[1]))
                 .sum();
     }
 
