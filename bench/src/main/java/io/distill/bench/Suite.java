@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,30 +185,26 @@ public final class Suite {
         System.setProperty(
                 "distill.log-dir", Path.of("target/bench-logs").toAbsolutePath().toString());
         stack.startApi();
-        if (selected("submit")) {
-            submit(Math.min(pgInsert.tps(), producer.recordsPerSecond()));
+        double submitBaseline = Math.min(pgInsert.tps(), producer.recordsPerSecond());
+        Map<String, Section> sections = new LinkedHashMap<>();
+        sections.put("submit", () -> submit(submitBaseline));
+        sections.put("pipeline", () -> pipeline(kafkaE2e));
+        sections.put("llm", this::llmBound);
+        sections.put("provider-limit", this::providerLimit);
+        sections.put("progress", () -> progress(kafkaE2e));
+        sections.put("text", this::textExtraction);
+        sections.put("scale-out", this::scaleOut);
+        sections.put("peers", this::peers);
+        for (Map.Entry<String, Section> section : sections.entrySet()) {
+            if (selected(section.getKey())) {
+                section.getValue().run();
+            }
         }
-        if (selected("pipeline")) {
-            pipeline(kafkaE2e);
-        }
-        if (selected("llm")) {
-            llmBound();
-        }
-        if (selected("provider-limit")) {
-            providerLimit();
-        }
-        if (selected("progress")) {
-            progress(kafkaE2e);
-        }
-        if (selected("text")) {
-            textExtraction();
-        }
-        if (selected("scale-out")) {
-            scaleOut();
-        }
-        if (selected("peers")) {
-            peers();
-        }
+    }
+
+    @FunctionalInterface
+    private interface Section {
+        void run() throws Exception;
     }
 
     /**
@@ -450,7 +447,7 @@ public final class Suite {
         report.profile(
                 "2. Pipeline, no-op extractor, draining the backlog: the worker",
                 Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
-        double rate = number(drained(user, 0), "rate");
+        double rate = number(wholeRun(user), "rate");
         noopDrainRate = rate;
         report.add(new Report.Figure(
                 "2. Pipeline, no-op extractor (offline, one worker)",
@@ -591,7 +588,7 @@ public final class Suite {
 
     /**
      * An LLM-bound drain: jobs/s and mean non-model time (claim to completion minus LLM_EXTRACT), over the
-     * steady state (see {@link #drained}) — not while a fresh worker's JIT compiles its pipeline (its first jobs
+     * steady state (see {@link #steadyState}) — not while a fresh worker's JIT compiles its pipeline (its first jobs
      * spend ~200 ms in LOAD and TEXT_EXTRACT, later ones 1-3 ms), waits for its partitions, or runs out of backlog
      * — and over the whole run. A run too short for a steady window reports the whole run.
      */
@@ -637,8 +634,8 @@ public final class Suite {
         for (ServiceProcess w : started) {
             w.close();
         }
-        Map<String, Object> steady = drained(user, WARM_UP_ROUNDS * size.llmLatencyMs());
-        Map<String, Object> whole = drained(user, 0);
+        Map<String, Object> steady = steadyState(user, WARM_UP_ROUNDS * size.llmLatencyMs());
+        Map<String, Object> whole = wholeRun(user);
         double wholeRate = number(whole, "rate");
         double wholeNonModel = number(whole, "non_model");
         if (Double.isNaN(number(steady, "rate"))) {
@@ -647,22 +644,23 @@ public final class Suite {
         return new LlmRun(true, number(steady, "rate"), number(steady, "non_model"), wholeRate, wholeNonModel);
     }
 
+    /** Completed jobs/s and mean non-model ms of all the user's jobs, over first claim to last completion. */
+    private Map<String, Object> wholeRun(String user) {
+        return db.query(
+                        "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
+                                + NON_MODEL + " as non_model from extraction_jobs where user_id = ? and status = ?",
+                        user,
+                        JobStatus.COMPLETED.dbValue())
+                .get(0);
+    }
+
     /**
      * Completed jobs/s and mean non-model ms of the user's jobs while every worker had a backlog: completions between
      * {@code skipMs} after the last worker's first claim (every worker has its partitions and has warmed up) and the
      * first worker's last claim (its partitions ran dry; the others go on alone), and the non-model time of the jobs
-     * claimed in that window.
-     * With {@code skipMs} 0 and no window, the whole run: all jobs over first claim to last completion.
+     * claimed in that window. The rate is null when the run was too short for such a window.
      */
-    private Map<String, Object> drained(String user, long skipMs) {
-        if (skipMs == 0) {
-            return db.query(
-                            "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
-                                    + NON_MODEL + " as non_model from extraction_jobs where user_id = ? and status = ?",
-                            user,
-                            JobStatus.COMPLETED.dbValue())
-                    .get(0);
-        }
+    private Map<String, Object> steadyState(String user, long skipMs) {
         return db.query(
                         "with jobs as (select * from extraction_jobs where user_id = ? and status = ?), "
                                 + "claims as (select t.lease_owner, min(t.at) as first, max(t.at) as last from job_state_transitions t "
@@ -691,10 +689,10 @@ public final class Suite {
         double latencySeconds = size.llmLatencyMs() / 1000.0;
         Process stub = stub(size.llmLatencyMs(), 0);
         try {
+            int highest = size.concurrencies()[size.concurrencies().length - 1];
             for (int c : size.concurrencies()) {
                 String user = "bench-llm-" + c;
                 int jobs = (int) Math.ceil(c / latencySeconds * size.llmSeconds());
-                int highest = size.concurrencies()[size.concurrencies().length - 1];
                 LlmRun run = llmRun(
                         user, c, jobs, 1, Map.of(), c == highest ? "3. LLM-bound at C = " + c + ": the worker" : null);
                 double rate = run.rate();
@@ -773,13 +771,16 @@ public final class Suite {
     }
 
     private JsonNode stubStats() throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient()
+        return Json.read(get("http://127.0.0.1:" + stubPort + "/stats"), JsonNode.class);
+    }
+
+    private static String get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + stubPort + "/stats"))
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        return Json.read(response.body(), JsonNode.class);
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     // --- 4. progress -----------------------------------------------------------------------------------------------
@@ -878,12 +879,7 @@ public final class Suite {
 
     /** The gateway's event lag timer (worker publish → gateway read): its sum in seconds and its count. */
     private static double[] kafkaHop(ServiceProcess gateway) throws Exception {
-        String metrics = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.managementUrl("/q/metrics")))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = get(gateway.managementUrl("/q/metrics"));
         double[] sumAndCount = new double[2];
         for (String line : metrics.split("\n")) {
             if (line.startsWith("distill_ws_events_lag_seconds_sum")) {
