@@ -1,5 +1,6 @@
 package io.distill.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -11,9 +12,13 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The submit load, from a process of its own: {@code POST /api/jobs} with a bearer token, either
@@ -33,9 +38,17 @@ public final class LoadGen {
     private final int concurrency;
     private final double rate;
     private final HttpClient http;
+    /**
+     * Every request starts on this one context. Started from the main thread, each request got a context of its own,
+     * so the callback that asks for the body could run after the body had arrived: about one answer in 5,000 was then
+     * never seen (the API had sent its 202, its access log showed), and a closed loop waited for it forever.
+     */
+    private final Context context;
+
     private final AtomicLong sequence = new AtomicLong();
     private long lastAccepted;
     private static final int MAX_OPEN_LOOP_IN_FLIGHT = 4096;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     private LoadGen(URI url, String[] tokens, int concurrency, double rate) {
         this.target = new RequestOptions()
@@ -48,10 +61,11 @@ public final class LoadGen {
         this.concurrency = concurrency;
         this.rate = rate;
         // HTTP/1.1: concurrent requests on concurrent connections, spread over the server's event loops
-        this.http = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1))
-                .createHttpClient(
-                        new HttpClientOptions().setKeepAlive(true).setPipelining(false),
-                        new PoolOptions().setHttp1MaxSize(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        this.context = vertx.getOrCreateContext();
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setPipelining(false),
+                new PoolOptions().setHttp1MaxSize(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency));
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,6 +91,7 @@ public final class LoadGen {
         AtomicLong limited = new AtomicLong();
         AtomicLong withRetryAfter = new AtomicLong();
         Semaphore inFlight = new Semaphore(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency);
+        Set<Long> pending = ConcurrentHashMap.newKeySet();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         long sent = 0;
@@ -88,16 +103,22 @@ public final class LoadGen {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-            inFlight.acquire();
+            if (!inFlight.tryAcquire(ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                break; // nothing answered for that long: stop sending, report below what is still unanswered
+            }
             sent++;
-            String body = "{\"text\":\"Benchmark message " + sequence.incrementAndGet()
-                    + ": revenue EUR 1,200 on 2026-11-24.\"}";
+            long message = sequence.incrementAndGet();
+            pending.add(message);
+            String body = "{\"text\":\"Benchmark message " + message + ": revenue EUR 1,200 on 2026-11-24.\"}";
             long t0 = System.nanoTime();
             String token = tokens[(int) (sent % tokens.length)];
-            http.request(new RequestOptions(target).putHeader("Authorization", "Bearer " + token))
+            context.runOnContext(onLoop -> http.request(new RequestOptions(target)
+                            .setIdleTimeout(ANSWER_TIMEOUT.toMillis())
+                            .putHeader("Authorization", "Bearer " + token))
                     .compose(request -> request.send(Buffer.buffer(body)))
                     .compose(response -> response.body().map(ignored -> response))
                     .onComplete(answer -> {
+                        pending.remove(message);
                         latencies.add((System.nanoTime() - t0) / 1e6);
                         if (answer.succeeded() && answer.result().statusCode() == 202) {
                             accepted.incrementAndGet();
@@ -111,16 +132,21 @@ public final class LoadGen {
                             }
                         }
                         inFlight.release();
-                    });
+                    }));
         }
-        inFlight.acquire(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency);
+        // every answer is awaited, but not forever: a request never answered is reported, not waited on
+        int permits = rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency;
+        long unanswered = inFlight.tryAcquire(permits, ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                ? 0
+                : permits - inFlight.availablePermits();
         double seconds = (System.nanoTime() - start) / 1e9;
         Latencies l = Latencies.of(latencies);
         lastAccepted = accepted.get();
         return String.format(
                 Locale.ROOT,
                 "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"
-                        + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"warmupAccepted\":%d}",
+                        + "\"rate\":%.1f,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"warmupAccepted\":%d,\"unanswered\":%d,"
+                        + "\"unansweredMessages\":\"%s\"}",
                 sent,
                 accepted.get(),
                 refused.get(),
@@ -131,6 +157,8 @@ public final class LoadGen {
                 l.p50(),
                 l.p99(),
                 l.max(),
-                warmupAccepted);
+                warmupAccepted,
+                unanswered,
+                pending.stream().sorted().limit(20).map(String::valueOf).collect(Collectors.joining(" ")));
     }
 }

@@ -23,6 +23,16 @@ public interface AuthSettings {
 
     Throttle throttle();
 
+    TokenCache verifiedTokens();
+
+    /** Bearer tokens kept once verified (see {@link io.distill.api.auth.VerifiedTokens}). */
+    interface TokenCache {
+        long maxEntries();
+
+        /** At most this long, even when the token itself lives longer. */
+        Duration ttl();
+    }
+
     /** Failed sign-ins and sign-ups allowed per window before the account or address is blocked (doubling, up to max-block). */
     interface Throttle {
         int failuresPerAccount();
