@@ -610,7 +610,14 @@ public final class Suite {
      * spend ~200 ms in LOAD and TEXT_EXTRACT, later ones 1-3 ms), waits for its partitions, or runs out of backlog
      * — and over the whole run. A run too short for a steady window reports the whole run.
      */
-    record LlmRun(boolean steady, double rate, double nonModelMs, double wholeRate, double wholeNonModelMs) {
+    record LlmRun(
+            boolean steady,
+            double rate,
+            double nonModelMs,
+            double stagesMs,
+            double wholeRate,
+            double wholeNonModelMs,
+            String waits) {
         static final String STEADY = "steady state: completions from " + WARM_UP_ROUNDS
                 + " × L after the last worker's first claim until a worker's last claim";
 
@@ -645,10 +652,14 @@ public final class Suite {
         if (profile != null) {
             Profiler.start(started.get(0).pid(), user);
         }
+        // the first half warms up (JIT, partitions): the worker's waits are taken over the second
+        awaitDone(user, jobs / 2);
+        Map<String, double[]> halfway = waits(started.get(0));
         awaitDone(user, jobs);
         if (profile != null) {
             report.profile(profile, Profiler.stop(started.get(0).pid(), user, PROFILES, 12));
         }
+        String waits = waitsNote(halfway, waits(started.get(0)));
         for (ServiceProcess w : started) {
             w.close();
         }
@@ -658,16 +669,25 @@ public final class Suite {
         double wholeNonModel = number(whole, "non_model");
         // too short a run has no window, or one without a completion (smoke size): the whole run stands in
         if (!(number(steady, "rate") > 0) || Double.isNaN(number(steady, "non_model"))) {
-            return new LlmRun(false, wholeRate, wholeNonModel, wholeRate, wholeNonModel);
+            return new LlmRun(
+                    false, wholeRate, wholeNonModel, number(whole, "stages"), wholeRate, wholeNonModel, waits);
         }
-        return new LlmRun(true, number(steady, "rate"), number(steady, "non_model"), wholeRate, wholeNonModel);
+        return new LlmRun(
+                true,
+                number(steady, "rate"),
+                number(steady, "non_model"),
+                number(steady, "stages"),
+                wholeRate,
+                wholeNonModel,
+                waits);
     }
 
     /** Completed jobs/s and mean non-model ms of all the user's jobs, over first claim to last completion. */
     private Map<String, Object> wholeRun(String user) {
         return db.query(
                         "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
-                                + NON_MODEL + " as non_model from extraction_jobs where user_id = ? and status = ?",
+                                + NON_MODEL + " as non_model, " + STAGES
+                                + " as stages from extraction_jobs where user_id = ? and status = ?",
                         user,
                         JobStatus.COMPLETED.dbValue())
                 .get(0);
@@ -688,8 +708,9 @@ public final class Suite {
                                 + "select case when closed > opened then (select count(*) from jobs, window_ where completed_at "
                                 + "between opened and closed) / extract(epoch from (closed - opened)) end as rate, "
                                 + "(select " + NON_MODEL
-                                + " from jobs, window_ where started_at between opened and closed) "
-                                + "as non_model from window_",
+                                + " from jobs, window_ where started_at between opened and closed) as non_model, "
+                                + "(select " + STAGES
+                                + " from jobs, window_ where started_at between opened and closed) as stages from window_",
                         user,
                         JobStatus.COMPLETED.dbValue(),
                         skipMs / 1000.0)
@@ -698,6 +719,10 @@ public final class Suite {
 
     private static final String NON_MODEL =
             "avg(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric)";
+    /** The stages timed before the completion besides the model's: the rest of the non-model time is between stages. */
+    private static final String STAGES = "avg(coalesce((stage_timings ->> 'LOAD')::numeric, 0)"
+            + " + coalesce((stage_timings ->> 'TEXT_EXTRACT')::numeric, 0)"
+            + " + coalesce((stage_timings ->> 'VALIDATE')::numeric, 0))";
 
     private static double number(Map<String, Object> row, String column) {
         Object value = row.get(column);
@@ -737,7 +762,12 @@ public final class Suite {
                         0,
                         "≤ 20 ms",
                         nonLlm <= 20,
-                        "claim to completion, minus LLM_EXTRACT; steady state"));
+                        String.format(
+                                Locale.ROOT,
+                                "claim to completion, minus LLM_EXTRACT; %s; of which LOAD + TEXT_EXTRACT + VALIDATE %.1f ms; %s",
+                                run.steady() ? "steady state" : "whole run",
+                                run.stagesMs(),
+                                run.waits())));
             }
         } finally {
             stub.destroy();
@@ -898,16 +928,58 @@ public final class Suite {
 
     /** The gateway's event lag timer (worker publish → gateway read): its sum in seconds and its count. */
     private static double[] kafkaHop(ServiceProcess gateway) throws Exception {
-        String metrics = get(gateway.managementUrl("/q/metrics"));
+        return timer(get(gateway.managementUrl("/q/metrics")), "distill_ws_events_lag_seconds", "");
+    }
+
+    /** A timer of a service's Prometheus page, the series whose labels contain {@code labels}: its sum in seconds and its count. */
+    private static double[] timer(String metrics, String name, String labels) {
         double[] sumAndCount = new double[2];
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("distill_ws_events_lag_seconds_sum")) {
-                sumAndCount[0] = Double.parseDouble(line.split("\\s+")[1]);
-            } else if (line.startsWith("distill_ws_events_lag_seconds_count")) {
-                sumAndCount[1] = Double.parseDouble(line.split("\\s+")[1]);
+            if (!line.contains(labels)) {
+                continue;
+            }
+            if (line.startsWith(name + "_sum")) {
+                sumAndCount[0] = sampleValue(line);
+            } else if (line.startsWith(name + "_count")) {
+                sumAndCount[1] = sampleValue(line);
             }
         }
         return sumAndCount;
+    }
+
+    /** The value of a sample line: {@code name{labels} value}, maybe followed by a timestamp or an exemplar. */
+    private static double sampleValue(String line) {
+        int labels = line.indexOf('{');
+        int space = line.indexOf(' ');
+        String rest = labels >= 0 && labels < space ? line.substring(line.indexOf('}') + 1) : line.substring(space);
+        return Double.parseDouble(rest.trim().split("\\s+")[0]);
+    }
+
+    private static final List<String> ROW_WRITES = List.of("claim", "progress", "complete");
+    private static final String PUBLISH = "publish";
+
+    /** What the worker waited for so far, by write to the job row and for handing events over: sum in seconds and count. */
+    private static Map<String, double[]> waits(ServiceProcess worker) throws Exception {
+        String metrics = get(worker.managementUrl("/q/metrics"));
+        Map<String, double[]> timers = new LinkedHashMap<>();
+        for (String write : ROW_WRITES) {
+            timers.put(write, timer(metrics, "distill_store_duration_seconds", "write=\"" + write + "\""));
+        }
+        timers.put(PUBLISH, timer(metrics, "distill_progress_publish_duration_seconds", ""));
+        return timers;
+    }
+
+    /** Mean wait per write or event between two readings: where the non-model time goes besides the stages. */
+    private static String waitsNote(Map<String, double[]> before, Map<String, double[]> after) {
+        StringBuilder note = new StringBuilder(
+                "the first worker's writes to the job row and progress events handed to Kafka, mean over the second half:");
+        for (String write : after.keySet()) {
+            double seconds = after.get(write)[0] - before.get(write)[0];
+            long count = (long) (after.get(write)[1] - before.get(write)[1]);
+            note.append(
+                    String.format(Locale.ROOT, " %s %.1f ms (%d)", write, seconds / Math.max(1, count) * 1000, count));
+        }
+        return note.toString();
     }
 
     // --- 5. text extraction ----------------------------------------------------------------------------------------

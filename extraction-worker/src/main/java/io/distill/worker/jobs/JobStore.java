@@ -4,6 +4,7 @@ import io.distill.model.Stage;
 import io.distill.model.jobs.JobTransitions;
 import io.distill.worker.llm.LlmBudget;
 import io.distill.worker.llm.LlmSettings;
+import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.PipelineSettings;
 import io.distill.worker.records.RecordWriters;
 import io.smallrye.mutiny.Uni;
@@ -64,6 +65,7 @@ public class JobStore {
     private final Duration leaseDuration;
     private final int maxLeaseExpiries;
     private final BigDecimal budgetUsd;
+    private final WorkerMetrics metrics;
 
     public JobStore(
             Pool pool,
@@ -71,6 +73,7 @@ public class JobStore {
             LlmBudget budget,
             PipelineSettings pipeline,
             LlmSettings llm,
+            WorkerMetrics metrics,
             @ConfigProperty(name = "distill.worker.lease-duration") Duration leaseDuration) {
         this.pool = pool;
         this.worker = worker;
@@ -78,6 +81,17 @@ public class JobStore {
         this.leaseDuration = leaseDuration;
         this.maxLeaseExpiries = pipeline.maxLeaseExpiries();
         this.budgetUsd = llm.dailyBudgetUsd();
+        this.metrics = metrics;
+    }
+
+    /** Awaits {@code write} and times it: what a job waits for its row is part of its non-model time. */
+    private <T> T timed(String name, Uni<T> write) {
+        long t0 = System.nanoTime();
+        try {
+            return write.await().atMost(DB_TIMEOUT);
+        } finally {
+            metrics.store(name, System.nanoTime() - t0);
+        }
     }
 
     /**
@@ -85,10 +99,16 @@ public class JobStore {
      * same statement; empty when another worker holds it or it is already done.
      */
     public Optional<ClaimedJob> claim(UUID jobId, BigDecimal reserveUsd) {
-        RowIterator<Row> rows = JobTransitions.claim(
-                        pool, jobId, worker.id(), seconds(leaseDuration), maxLeaseExpiries, reserveUsd, budgetUsd)
-                .await()
-                .atMost(DB_TIMEOUT)
+        RowIterator<Row> rows = timed(
+                        "claim",
+                        JobTransitions.claim(
+                                pool,
+                                jobId,
+                                worker.id(),
+                                seconds(leaseDuration),
+                                maxLeaseExpiries,
+                                reserveUsd,
+                                budgetUsd))
                 .iterator();
         if (!rows.hasNext()) {
             return Optional.empty();
@@ -121,17 +141,17 @@ public class JobStore {
 
     /** Marks a long stage in the row and renews the lease; false when the lease is lost or the job was cancelled. */
     public boolean markProgress(ClaimedJob job, Stage running, int progress, long seq, Map<String, Long> timings) {
-        return JobTransitions.progress(
-                                pool,
-                                job.id(),
-                                job.leaseVersion(),
-                                progress,
-                                running,
-                                seq,
-                                seconds(leaseDuration),
-                                timingsJson(timings))
-                        .await()
-                        .atMost(DB_TIMEOUT)
+        return timed(
+                                "progress",
+                                JobTransitions.progress(
+                                        pool,
+                                        job.id(),
+                                        job.leaseVersion(),
+                                        progress,
+                                        running,
+                                        seq,
+                                        seconds(leaseDuration),
+                                        timingsJson(timings)))
                         .rowCount()
                 == 1;
     }
@@ -173,52 +193,53 @@ public class JobStore {
      * nothing written) if the lease was lost.
      */
     public boolean complete(ClaimedJob job, long seq, Completion completion, Map<String, Long> timings, Spend spend) {
-        return pool.withTransaction(conn -> completion
-                        .typedRecords()
-                        .apply(conn)
-                        .chain(records -> {
-                            JsonObject result = records.isEmpty()
-                                    ? completion.result()
-                                    : completion.result().copy().put("records", records);
-                            return JobTransitions.complete(
-                                            conn,
-                                            job.id(),
-                                            job.leaseVersion(),
-                                            seq,
-                                            result,
-                                            timingsJson(timings),
-                                            spend.calls(),
-                                            RecordWriters.stored(records),
-                                            null)
-                                    .chain(rows -> {
-                                        if (rows.rowCount() == 0) {
-                                            // the typed writes roll back with the transaction
-                                            return Uni.createFrom().failure(new LeaseLost());
-                                        }
-                                        Telemetry t = completion.telemetry();
-                                        return conn.preparedQuery(INSERT_RESULT)
-                                                .execute(Tuple.tuple()
-                                                        .addValue(job.id())
-                                                        .addValue(job.userId())
-                                                        .addValue(completion.extractor())
-                                                        .addValue(result)
-                                                        .addValue(job.projectId())
-                                                        .addValue(job.projectVersion())
-                                                        .addValue(t.model())
-                                                        .addValue(t.responseId())
-                                                        .addValue(t.latencyMs())
-                                                        .addValue(t.promptTokens())
-                                                        .addValue(t.completionTokens())
-                                                        .addValue(t.costUsd())
-                                                        .addValue(t.details()))
-                                                .chain(() -> budget.settle(conn, spend.reservation(), spend.usage()))
-                                                .replaceWith(true);
-                                    });
-                        }))
-                .onFailure(LeaseLost.class)
-                .recoverWithItem(false)
-                .await()
-                .atMost(DB_TIMEOUT);
+        return timed(
+                "complete",
+                pool.withTransaction(conn -> completion
+                                .typedRecords()
+                                .apply(conn)
+                                .chain(records -> {
+                                    JsonObject result = records.isEmpty()
+                                            ? completion.result()
+                                            : completion.result().copy().put("records", records);
+                                    return JobTransitions.complete(
+                                                    conn,
+                                                    job.id(),
+                                                    job.leaseVersion(),
+                                                    seq,
+                                                    result,
+                                                    timingsJson(timings),
+                                                    spend.calls(),
+                                                    RecordWriters.stored(records),
+                                                    null)
+                                            .chain(rows -> {
+                                                if (rows.rowCount() == 0) {
+                                                    // the typed writes roll back with the transaction
+                                                    return Uni.createFrom().failure(new LeaseLost());
+                                                }
+                                                Telemetry t = completion.telemetry();
+                                                return conn.preparedQuery(INSERT_RESULT)
+                                                        .execute(Tuple.tuple()
+                                                                .addValue(job.id())
+                                                                .addValue(job.userId())
+                                                                .addValue(completion.extractor())
+                                                                .addValue(result)
+                                                                .addValue(job.projectId())
+                                                                .addValue(job.projectVersion())
+                                                                .addValue(t.model())
+                                                                .addValue(t.responseId())
+                                                                .addValue(t.latencyMs())
+                                                                .addValue(t.promptTokens())
+                                                                .addValue(t.completionTokens())
+                                                                .addValue(t.costUsd())
+                                                                .addValue(t.details()))
+                                                        .chain(() ->
+                                                                budget.settle(conn, spend.reservation(), spend.usage()))
+                                                        .replaceWith(true);
+                                            });
+                                }))
+                        .onFailure(LeaseLost.class)
+                        .recoverWithItem(false));
     }
 
     /**

@@ -8,9 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * What a worker counts for Prometheus: how attempts end (by error class), how long each stage
- * takes, and what the LLM costs (requests, tokens, dollars). Consumer lag comes from the Kafka
- * client's own metrics (kafka_consumer_fetch_manager_records_lag*).
+ * What a worker counts for Prometheus: how attempts end (by error class), how long each stage, each
+ * write to the job row and each hand-over of a progress event takes, and what the LLM costs
+ * (requests, tokens, dollars). Consumer lag comes from the Kafka client's own metrics
+ * (kafka_consumer_fetch_manager_records_lag*).
  */
 @ApplicationScoped
 public class WorkerMetrics {
@@ -35,6 +36,23 @@ public class WorkerMetrics {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofMillis(millis));
+    }
+
+    /** One of the job row's writes ({@code claim}, {@code progress}, {@code complete}), waiting included. */
+    public void store(String write, long nanos) {
+        Timer.builder("distill.store.duration")
+                .description("a write to the job row, from the worker's call to its answer")
+                .tag("write", write)
+                .register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Handing one progress event to the Kafka producer, on the pipeline's thread (not its delivery). */
+    public void published(long nanos) {
+        Timer.builder("distill.progress.publish.duration")
+                .description("a progress event handed to the Kafka producer, on the pipeline's thread")
+                .register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void llm(LlmUsage usage) {

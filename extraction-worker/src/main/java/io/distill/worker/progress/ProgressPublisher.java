@@ -5,6 +5,7 @@ import io.distill.model.Json;
 import io.distill.model.ProgressEvent;
 import io.distill.model.Stage;
 import io.distill.worker.jobs.JobStore;
+import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -35,13 +36,16 @@ public class ProgressPublisher {
     private final MutinyEmitter<String> events;
     private final JobStore store;
     private final long writeAfterMillis;
+    private final WorkerMetrics metrics;
 
     public ProgressPublisher(
             @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                     MutinyEmitter<String> events,
             JobStore store,
-            @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter) {
+            @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter,
+            WorkerMetrics metrics) {
         this.events = events;
+        this.metrics = metrics;
         this.store = store;
         this.writeAfterMillis = writeAfter.toMillis();
     }
@@ -104,6 +108,7 @@ public class ProgressPublisher {
      * publish is logged, not fatal: the gateway sends the stored state to whoever (re)subscribes.
      */
     private void publish(ProgressEvent event) {
+        long t0 = System.nanoTime();
         Message<String> message = Message.of(Json.write(event))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(event.jobId().toString())
@@ -115,5 +120,6 @@ public class ProgressPublisher {
                         failure -> LOG.warnf(
                                 "progress event for job %s (seq %d) not published: %s",
                                 event.jobId(), event.seq(), failure.toString()));
+        metrics.published(System.nanoTime() - t0);
     }
 }
