@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill.model.Json;
+import io.distill.testinfra.Ports;
 import io.distill.testinfra.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ class BenchSuiteSmokeIT {
         Path log = dir.resolve("suite.log");
         List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-Ddistill.root=" + root));
         command.add("-Ddistill.test.service-jvm-options=" + System.getProperty("distill.test.service-jvm-options", ""));
+        // ports of a range no test fork uses (see Ports): the kernel's own picks can be taken by outgoing connections
+        command.add("-Ddistill.test.fork=" + Ports.SPARE_FORK);
         command.addAll(List.of(
                 "-cp",
                 bench.resolve("classes") + ":"

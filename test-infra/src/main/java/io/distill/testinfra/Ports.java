@@ -17,8 +17,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ports {
     private static final int FIRST = 20_000;
     private static final int PER_FORK = 3_000;
+    private static final int RANGES = 4;
+    /** The range e2e's three test forks leave free, for a process one of them starts (the bench smoke suite). */
+    public static final int SPARE_FORK = RANGES;
+
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-    private static final Integer FORK = Integer.getInteger("distill.test.fork");
+    private static final Integer FORK = forkNumber(System.getProperty("distill.test.fork"));
 
     private Ports() {}
 
@@ -30,6 +34,26 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port that was not handed out already");
+    }
+
+    /**
+     * The fork's number, or null without one. A value that is not a number is the build's mistake (an
+     * unexpanded or empty placeholder): silently falling back to the kernel's ports let a server's port
+     * be taken by some client's outgoing connection before the server bound it.
+     */
+    static Integer forkNumber(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            int fork = Integer.parseInt(value.trim());
+            if (fork < 1) {
+                throw new NumberFormatException("below 1");
+            }
+            return fork;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("distill.test.fork is '" + value + "', not a fork number (1, 2, …)");
+        }
     }
 
     private static int kernelPick() {
@@ -44,7 +68,7 @@ public final class Ports {
     /** A port of the fork's range that can be bound now, or 0. */
     private static int rangePick(int fork) {
         int port = FIRST
-                + ((fork - 1) % 4) * PER_FORK
+                + ((fork - 1) % RANGES) * PER_FORK
                 + ThreadLocalRandom.current().nextInt(PER_FORK);
         try (ServerSocket ignored = new ServerSocket(port)) {
             return port;
