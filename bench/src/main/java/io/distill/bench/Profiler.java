@@ -61,17 +61,28 @@ final class Profiler {
         return hottest(samples, top);
     }
 
-    /** The top frame of each sample, counted, then the topmost {@code io.distill} frame of each. */
+    /**
+     * The top frame of each sample, counted; then the topmost {@code io.distill} frame of each; then the
+     * sampled thread's pool (its name without the trailing number), which names the framework threads.
+     */
     static List<String> hottest(String samples, int top) {
         Map<String, Integer> topFrames = new HashMap<>();
         Map<String, Integer> distillFrames = new HashMap<>();
+        Map<String, Integer> threadPools = new HashMap<>();
+        String thread = "(unknown thread)";
         int total = 0;
         String[] lines = samples.split("\n");
         for (int i = 0; i < lines.length - 1; i++) {
-            if (!lines[i].strip().equals("stackTrace = [")) {
+            String line = lines[i].strip();
+            if (line.startsWith("sampledThread = ")) {
+                thread = threadPool(line);
+                continue;
+            }
+            if (!line.equals("stackTrace = [")) {
                 continue;
             }
             total++;
+            threadPools.merge(thread, 1, Integer::sum);
             topFrames.merge(method(lines[i + 1]), 1, Integer::sum);
             String distill = "(no Distill frame: framework threads)";
             for (int j = i + 1; j < lines.length && !lines[j].strip().equals("]"); j++) {
@@ -85,7 +96,19 @@ final class Profiler {
         List<String> hottest = new ArrayList<>(shares(topFrames, total, top));
         hottest.add(String.format(Locale.ROOT, "(%d samples; by the Distill method nearest the top:)", total));
         hottest.addAll(shares(distillFrames, total, top));
+        hottest.add("(by thread pool:)");
+        hottest.addAll(shares(threadPools, total, top));
         return hottest;
+    }
+
+    /** {@code sampledThread = "vert.x-eventloop-thread-3" (javaThreadId = 41)} → {@code vert.x-eventloop-thread-#}. */
+    static String threadPool(String sampledThread) {
+        int open = sampledThread.indexOf('"');
+        int close = sampledThread.lastIndexOf('"');
+        if (open < 0 || close <= open) {
+            return "(unnamed thread)";
+        }
+        return sampledThread.substring(open + 1, close).replaceAll("\\d+", "#");
     }
 
     private static String method(String frame) {
