@@ -108,7 +108,9 @@ public final class LocalPostgres implements AutoCloseable {
                 "60",
                 "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200"
-                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                        // extra server settings, e.g. pg_stat_statements while profiling the hot path
+                        + System.getenv().getOrDefault("DISTILL_PG_OPTIONS", ""),
                 "start");
     }
 
