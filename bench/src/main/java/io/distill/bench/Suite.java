@@ -228,7 +228,9 @@ public final class Suite {
         // two to three minutes of this load (local stack, one user: ~580 jobs/s after 45 s, 1,030-1,350 after 2-3 min)
         loadGen(url, token, size.submitWarmupSeconds(), 32, 0, 0);
         long warmedUp = db.count("select count(*) from extraction_jobs where user_id = ?", user);
+        CpuUse cpu = CpuUse.start(cpuGroups("API", stack.api().pid()));
         JsonNode peak = loadGen(url, token, size.submitSeconds(), 32, 0, clientWarmup());
+        String peakCpu = cpu.stop();
         submitPeakRate = peak.get("rate").asDouble();
         JsonNode half =
                 loadGen(url, token, size.submitSeconds(), 256, peak.get("rate").asDouble() / 2, clientWarmup());
@@ -244,9 +246,10 @@ public final class Suite {
                 peak.get("rate").asDouble() >= 2_000 && peak.get("rate").asDouble() >= 0.15 * baseline,
                 String.format(
                         Locale.ROOT,
-                        "p50 %.1f ms, p99 %.1f ms at peak",
+                        "p50 %.1f ms, p99 %.1f ms at peak; %s (the rest: the load generator)",
                         peak.get("p50").asDouble(),
-                        peak.get("p99").asDouble())));
+                        peak.get("p99").asDouble(),
+                        peakCpu)));
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < size.submitUsers(); u++) {
             tokens.add(stack.token(user + "-" + u));
@@ -576,6 +579,7 @@ public final class Suite {
         Process stub =
                 Processes.start(Processes.java("256m", LlmStub.class.getName(), port, latencyMs, 0, ratePerSecond));
         stubPort = port;
+        stubPid = stub.pid();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
@@ -588,6 +592,22 @@ public final class Suite {
     }
 
     private int stubPort;
+    private long stubPid;
+
+    /** The service measured, PostgreSQL, the Kafka broker, the LLM stub when one runs, and this process. */
+    private Map<String, java.util.function.Supplier<java.util.Collection<Long>>> cpuGroups(String service, long pid)
+            throws java.io.IOException {
+        long postmaster = pg.serverPid();
+        Map<String, java.util.function.Supplier<java.util.Collection<Long>>> groups = new LinkedHashMap<>();
+        groups.put(service, () -> List.of(pid));
+        groups.put("PostgreSQL", () -> CpuUse.withChildren(postmaster));
+        groups.put("Kafka", () -> List.of(kafka.pid()));
+        if (stubPid > 0) {
+            groups.put("LLM stub", () -> List.of(stubPid));
+        }
+        groups.put("bench suite", () -> List.of(ProcessHandle.current().pid()));
+        return groups;
+    }
 
     private Map<String, String> llmWorker(int concurrency) {
         return worker(Map.of(
@@ -615,6 +635,7 @@ public final class Suite {
             double rate,
             double nonModelMs,
             double stagesMs,
+            double modelMs,
             double wholeRate,
             double wholeNonModelMs,
             String waits) {
@@ -655,11 +676,13 @@ public final class Suite {
         // the first half warms up (JIT, partitions): the worker's waits are taken over the second
         awaitDone(user, jobs / 2);
         Map<String, double[]> halfway = waits(started.get(0));
+        CpuUse cpu = CpuUse.start(cpuGroups("the first worker", started.get(0).pid()));
         awaitDone(user, jobs);
+        String cpuNote = cpu.stop();
         if (profile != null) {
             report.profile(profile, Profiler.stop(started.get(0).pid(), user, PROFILES, 12));
         }
-        String waits = waitsNote(halfway, waits(started.get(0)));
+        String waits = waitsNote(halfway, waits(started.get(0))) + "; over the second half, " + cpuNote;
         for (ServiceProcess w : started) {
             w.close();
         }
@@ -670,13 +693,21 @@ public final class Suite {
         // too short a run has no window, or one without a completion (smoke size): the whole run stands in
         if (!(number(steady, "rate") > 0) || Double.isNaN(number(steady, "non_model"))) {
             return new LlmRun(
-                    false, wholeRate, wholeNonModel, number(whole, "stages"), wholeRate, wholeNonModel, waits);
+                    false,
+                    wholeRate,
+                    wholeNonModel,
+                    number(whole, "stages"),
+                    number(whole, "model"),
+                    wholeRate,
+                    wholeNonModel,
+                    waits);
         }
         return new LlmRun(
                 true,
                 number(steady, "rate"),
                 number(steady, "non_model"),
                 number(steady, "stages"),
+                number(steady, "model"),
                 wholeRate,
                 wholeNonModel,
                 waits);
@@ -686,8 +717,8 @@ public final class Suite {
     private Map<String, Object> wholeRun(String user) {
         return db.query(
                         "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
-                                + NON_MODEL + " as non_model, " + STAGES
-                                + " as stages from extraction_jobs where user_id = ? and status = ?",
+                                + NON_MODEL + " as non_model, " + STAGES + " as stages, " + MODEL
+                                + " as model from extraction_jobs where user_id = ? and status = ?",
                         user,
                         JobStatus.COMPLETED.dbValue())
                 .get(0);
@@ -705,12 +736,12 @@ public final class Suite {
                                 + "claims as (select t.lease_owner, min(t.at) as first, max(t.at) as last from job_state_transitions t "
                                 + "join jobs on jobs.id = t.job_id where t.to_status = 'processing' group by t.lease_owner), "
                                 + "window_ as (select max(first) + make_interval(secs => ?) as opened, min(last) as closed from claims) "
+                                + ", claimed as (select " + NON_MODEL + " as non_model, " + STAGES + " as stages, "
+                                + MODEL
+                                + " as model from jobs, window_ where started_at between opened and closed) "
                                 + "select case when closed > opened then (select count(*) from jobs, window_ where completed_at "
                                 + "between opened and closed) / extract(epoch from (closed - opened)) end as rate, "
-                                + "(select " + NON_MODEL
-                                + " from jobs, window_ where started_at between opened and closed) as non_model, "
-                                + "(select " + STAGES
-                                + " from jobs, window_ where started_at between opened and closed) as stages from window_",
+                                + "claimed.non_model, claimed.stages, claimed.model from window_, claimed",
                         user,
                         JobStatus.COMPLETED.dbValue(),
                         skipMs / 1000.0)
@@ -719,6 +750,7 @@ public final class Suite {
 
     private static final String NON_MODEL =
             "avg(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric)";
+    private static final String MODEL = "avg((stage_timings ->> 'LLM_EXTRACT')::numeric)";
     /** The stages timed before the completion besides the model's: the rest of the non-model time is between stages. */
     private static final String STAGES = "avg(coalesce((stage_timings ->> 'LOAD')::numeric, 0)"
             + " + coalesce((stage_timings ->> 'TEXT_EXTRACT')::numeric, 0)"
@@ -764,9 +796,13 @@ public final class Suite {
                         nonLlm <= 20,
                         String.format(
                                 Locale.ROOT,
-                                "claim to completion, minus LLM_EXTRACT; %s; of which LOAD + TEXT_EXTRACT + VALIDATE %.1f ms; %s",
+                                "claim to completion, minus LLM_EXTRACT; %s; of which LOAD + TEXT_EXTRACT + VALIDATE %.1f ms;"
+                                        + " LLM_EXTRACT itself %.0f ms, and a job slot turns over every %.0f ms (C / rate);"
+                                        + " %s",
                                 run.steady() ? "steady state" : "whole run",
                                 run.stagesMs(),
+                                run.modelMs(),
+                                rate > 0 ? c / rate * 1000 : Double.NaN,
                                 run.waits())));
             }
         } finally {

@@ -128,6 +128,12 @@ public final class LocalPostgres implements AutoCloseable {
         return dir.resolve("data").toString();
     }
 
+    /** The postmaster's process id (its backends are its children), from the first line of postmaster.pid. */
+    public long serverPid() throws java.io.IOException {
+        return Long.parseLong(
+                Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).trim());
+    }
+
     private synchronized void stopQuietly() {
         if (!Files.exists(dir.resolve("data/postmaster.pid"))) {
             return;
