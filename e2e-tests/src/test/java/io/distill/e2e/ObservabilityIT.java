@@ -86,7 +86,10 @@ class ObservabilityIT {
                         .filter(s -> s.traceId().equals(trace))
                         .map(OtlpReceiver.ReceivedSpan::service)
                         .collect(Collectors.toSet());
-                if (services.size() == 3) {
+                // each service exports on its own schedule: the later stages' spans may come after the first ones
+                boolean modelStageArrived = spans.stream()
+                        .anyMatch(s -> s.traceId().equals(trace) && s.name().equals("distill.stage LLM_EXTRACT"));
+                if (services.size() == 3 && modelStageArrived) {
                     break;
                 }
                 Thread.sleep(300);
