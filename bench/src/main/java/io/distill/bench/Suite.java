@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The benchmark suite: baselines measured with the real components' own tools, then Distill's
@@ -595,10 +597,9 @@ public final class Suite {
     private long stubPid;
 
     /** The service measured, PostgreSQL, the Kafka broker, the LLM stub when one runs, and this process. */
-    private Map<String, java.util.function.Supplier<java.util.Collection<Long>>> cpuGroups(String service, long pid)
-            throws java.io.IOException {
+    private Map<String, Supplier<Collection<Long>>> cpuGroups(String service, long pid) throws java.io.IOException {
         long postmaster = pg.serverPid();
-        Map<String, java.util.function.Supplier<java.util.Collection<Long>>> groups = new LinkedHashMap<>();
+        Map<String, Supplier<Collection<Long>>> groups = new LinkedHashMap<>();
         groups.put(service, () -> List.of(pid));
         groups.put("PostgreSQL", () -> CpuUse.withChildren(postmaster));
         groups.put("Kafka", () -> List.of(kafka.pid()));
