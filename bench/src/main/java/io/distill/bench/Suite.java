@@ -637,6 +637,7 @@ public final class Suite {
             double nonModelMs,
             double stagesMs,
             double modelMs,
+            String nonModelSpread,
             double wholeRate,
             double wholeNonModelMs,
             String waits) {
@@ -699,6 +700,7 @@ public final class Suite {
                     wholeNonModel,
                     number(whole, "stages"),
                     number(whole, "model"),
+                    String.valueOf(whole.get("spread")),
                     wholeRate,
                     wholeNonModel,
                     waits);
@@ -709,6 +711,7 @@ public final class Suite {
                 number(steady, "non_model"),
                 number(steady, "stages"),
                 number(steady, "model"),
+                String.valueOf(steady.get("spread")),
                 wholeRate,
                 wholeNonModel,
                 waits);
@@ -719,7 +722,8 @@ public final class Suite {
         return db.query(
                         "select count(*) / greatest(0.001, extract(epoch from (max(completed_at) - min(started_at)))) as rate, "
                                 + NON_MODEL + " as non_model, " + STAGES + " as stages, " + MODEL
-                                + " as model from extraction_jobs where user_id = ? and status = ?",
+                                + " as model, " + NON_MODEL_SPREAD
+                                + " as spread from extraction_jobs where user_id = ? and status = ?",
                         user,
                         JobStatus.COMPLETED.dbValue())
                 .get(0);
@@ -739,18 +743,30 @@ public final class Suite {
                                 + "window_ as (select max(first) + make_interval(secs => ?) as opened, min(last) as closed from claims) "
                                 + ", claimed as (select " + NON_MODEL + " as non_model, " + STAGES + " as stages, "
                                 + MODEL
-                                + " as model from jobs, window_ where started_at between opened and closed) "
+                                + " as model, " + NON_MODEL_SPREAD
+                                + " as spread from jobs, window_ where started_at between opened and closed) "
                                 + "select case when closed > opened then (select count(*) from jobs, window_ where completed_at "
                                 + "between opened and closed) / extract(epoch from (closed - opened)) end as rate, "
-                                + "claimed.non_model, claimed.stages, claimed.model from window_, claimed",
+                                + "claimed.non_model, claimed.stages, claimed.model, claimed.spread from window_, claimed",
                         user,
                         JobStatus.COMPLETED.dbValue(),
                         skipMs / 1000.0)
                 .get(0);
     }
 
-    private static final String NON_MODEL =
-            "avg(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric)";
+    private static final String JOB_NON_MODEL =
+            "(extract(epoch from (completed_at - started_at)) * 1000 - (stage_timings ->> 'LLM_EXTRACT')::numeric)";
+    private static final String NON_MODEL = "avg" + JOB_NON_MODEL;
+    /** How the non-model time spreads over the jobs: a mean far above the median is a tail, not a cost per job. */
+    private static final String NON_MODEL_SPREAD = "format('p50 %s, p90 %s, p99 %s, max %s ms', "
+            + String.join(
+                    ", ",
+                    java.util.stream.Stream.of(0.5, 0.9, 0.99)
+                            .map(q -> "round((percentile_cont(" + q + ") within group (order by " + JOB_NON_MODEL
+                                    + "))::numeric, 1)")
+                            .toList())
+            + ", round(max" + JOB_NON_MODEL + ", 1))";
+
     private static final String MODEL = "avg((stage_timings ->> 'LLM_EXTRACT')::numeric)";
     /** The stages timed before the completion besides the model's: the rest of the non-model time is between stages. */
     private static final String STAGES = "avg(coalesce((stage_timings ->> 'LOAD')::numeric, 0)"
@@ -797,10 +813,11 @@ public final class Suite {
                         nonLlm <= 20,
                         String.format(
                                 Locale.ROOT,
-                                "claim to completion, minus LLM_EXTRACT; %s; of which LOAD + TEXT_EXTRACT + VALIDATE %.1f ms;"
+                                "claim to completion, minus LLM_EXTRACT; %s; over the jobs %s; of which LOAD + TEXT_EXTRACT + VALIDATE %.1f ms;"
                                         + " LLM_EXTRACT itself %.0f ms, and a job slot turns over every %.0f ms (C / rate);"
                                         + " %s",
                                 run.steady() ? "steady state" : "whole run",
+                                run.nonModelSpread(),
                                 run.stagesMs(),
                                 run.modelMs(),
                                 rate > 0 ? c / rate * 1000 : Double.NaN,
