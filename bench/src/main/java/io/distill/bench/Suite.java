@@ -641,8 +641,8 @@ public final class Suite {
             double wholeRate,
             double wholeNonModelMs,
             String waits) {
-        static final String STEADY = "steady state: completions from " + WARM_UP_ROUNDS
-                + " × L after the last worker's first claim until a worker's last claim";
+        static final String STEADY = "steady state: behind a warm-up backlog of half as many jobs, whole rounds of"
+                + " completions (k × C) from the warm-up's last claim until a worker's last claim";
 
         String note(int jobs) {
             return String.format(
@@ -655,8 +655,6 @@ public final class Suite {
         }
     }
 
-    static final int WARM_UP_ROUNDS = 2;
-
     private LlmRun llmRun(String user, int concurrency, int jobs, int workers) throws Exception {
         return llmRun(user, concurrency, jobs, workers, Map.of(), null);
     }
@@ -665,6 +663,13 @@ public final class Suite {
     private LlmRun llmRun(
             String user, int concurrency, int jobs, int workers, Map<String, String> extra, String profile)
             throws Exception {
+        // A fresh worker compiles its own hot path for its first tens of seconds under this load (on two shared cores
+        // its JIT threads still took ~0.3 of a core at the end of a 30 s run at C = 256). A long-lived worker does
+        // not: another user's backlog, half as long as the measured one, is ahead of it on every partition, so the
+        // measured jobs meet a worker that has warmed up under the same load.
+        String warmUpUser = user + "-warm-up";
+        int warmUpJobs = Math.max(1, jobs / 2);
+        submitMany(warmUpUser, warmUpJobs);
         submitMany(user, jobs);
         List<ServiceProcess> started = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -672,10 +677,11 @@ public final class Suite {
             props.putAll(extra);
             started.add(stack.startWorker(user + "-w" + w, props));
         }
+        awaitDone(warmUpUser, warmUpJobs);
         if (profile != null) {
             Profiler.start(started.get(0).pid(), user);
         }
-        // the first half warms up (JIT, partitions): the worker's waits are taken over the second
+        // the worker's waits and CPU are taken over the second half (the first may still overlap the warm-up)
         awaitDone(user, jobs / 2);
         Map<String, double[]> halfway = waits(started.get(0));
         CpuUse cpu = CpuUse.start(cpuGroups("the first worker", started.get(0).pid()));
@@ -688,7 +694,7 @@ public final class Suite {
         for (ServiceProcess w : started) {
             w.close();
         }
-        Map<String, Object> steady = steadyState(user, WARM_UP_ROUNDS * size.llmLatencyMs());
+        Map<String, Object> steady = steadyState(user, warmUpUser, concurrency * workers);
         Map<String, Object> whole = wholeRun(user);
         double wholeRate = number(whole, "rate");
         double wholeNonModel = number(whole, "non_model");
@@ -730,27 +736,38 @@ public final class Suite {
     }
 
     /**
-     * Completed jobs/s and mean non-model ms of the user's jobs while every worker had a backlog: completions between
-     * {@code skipMs} after the last worker's first claim (every worker has its partitions and has warmed up) and the
-     * first worker's last claim (its partitions ran dry; the others go on alone), and the non-model time of the jobs
-     * claimed in that window. The rate is null when the run was too short for such a window, and may be 0.
+     * Completed jobs/s and mean non-model ms while every job slot of every worker was busy: completions of both users
+     * after the warm-up's last claim (every worker has its partitions and has warmed up) up to the first worker's
+     * last claim (its partitions ran dry; the others go on alone), and the non-model time of the user's jobs claimed
+     * in that window. The rate is taken over whole rounds: k × slots completions from the window's first, over the
+     * time they took. Slots that started together complete together (at C = 8, eight completions every L), so a
+     * plain count over the window would gain or lose a round at each end. The rate is null when the run was too
+     * short for one round, and may be 0.
      */
-    private Map<String, Object> steadyState(String user, long skipMs) {
+    private Map<String, Object> steadyState(String user, String warmUpUser, int slots) {
         return db.query(
-                        "with jobs as (select * from extraction_jobs where user_id = ? and status = ?), "
+                        "with both_ as (select * from extraction_jobs where user_id in (?, ?) and status = ?), "
                                 + "claims as (select t.lease_owner, min(t.at) as first, max(t.at) as last from job_state_transitions t "
-                                + "join jobs on jobs.id = t.job_id where t.to_status = 'processing' group by t.lease_owner), "
-                                + "window_ as (select max(first) + make_interval(secs => ?) as opened, min(last) as closed from claims) "
-                                + ", claimed as (select " + NON_MODEL + " as non_model, " + STAGES + " as stages, "
+                                + "join both_ on both_.id = t.job_id where t.to_status = 'processing' group by t.lease_owner), "
+                                + "window_ as (select greatest(max(first), (select max(started_at) from both_ where user_id = ?))"
+                                + " as opened, min(last) as closed from claims), "
+                                + "done as (select completed_at, row_number() over (order by completed_at) as i from both_, window_ "
+                                + "where completed_at > opened and completed_at <= closed), "
+                                + "rounds as (select (count(*) - 1) / ? * ? as n from done), "
+                                + "claimed as (select " + NON_MODEL + " as non_model, " + STAGES + " as stages, "
                                 + MODEL
-                                + " as model, " + NON_MODEL_SPREAD
-                                + " as spread from jobs, window_ where started_at between opened and closed) "
-                                + "select case when closed > opened then (select count(*) from jobs, window_ where completed_at "
-                                + "between opened and closed) / extract(epoch from (closed - opened)) end as rate, "
-                                + "claimed.non_model, claimed.stages, claimed.model, claimed.spread from window_, claimed",
+                                + " as model, " + NON_MODEL_SPREAD + " as spread from both_, window_ where user_id = ? "
+                                + "and started_at between opened and closed) "
+                                + "select case when n > 0 then n / nullif(extract(epoch from ((select completed_at from done "
+                                + "where i = 1 + n) - (select completed_at from done where i = 1))), 0) end as rate, "
+                                + "claimed.non_model, claimed.stages, claimed.model, claimed.spread from rounds, claimed",
                         user,
+                        warmUpUser,
                         JobStatus.COMPLETED.dbValue(),
-                        skipMs / 1000.0)
+                        warmUpUser,
+                        slots,
+                        slots,
+                        user)
                 .get(0);
     }
 
