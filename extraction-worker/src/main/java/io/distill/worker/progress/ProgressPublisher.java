@@ -8,15 +8,10 @@ import io.distill.worker.jobs.JobStore;
 import io.distill.worker.metrics.WorkerMetrics;
 import io.distill.worker.pipeline.JobContext;
 import io.distill.worker.pipeline.LeaseLostException;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,14 +28,13 @@ public class ProgressPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
     static final int MAX_PROGRESS_WRITES = 2;
 
-    private final MutinyEmitter<String> events;
+    private final JobEventsProducer events;
     private final JobStore store;
     private final long writeAfterMillis;
     private final WorkerMetrics metrics;
 
     public ProgressPublisher(
-            @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                    MutinyEmitter<String> events,
+            JobEventsProducer events,
             JobStore store,
             @ConfigProperty(name = "distill.worker.progress-write-after") Duration writeAfter,
             WorkerMetrics metrics) {
@@ -109,17 +103,13 @@ public class ProgressPublisher {
      */
     private void publish(ProgressEvent event) {
         long t0 = System.nanoTime();
-        Message<String> message = Message.of(Json.write(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(event.jobId().toString())
-                        .build());
-        events.sendMessage(message)
-                .subscribe()
-                .with(
-                        sent -> {},
-                        failure -> LOG.warnf(
-                                "progress event for job %s (seq %d) not published: %s",
-                                event.jobId(), event.seq(), failure.toString()));
+        events.send(event.jobId().toString(), Json.write(event), (sent, failure) -> {
+            if (failure != null) {
+                LOG.warnf(
+                        "progress event for job %s (seq %d) not published: %s",
+                        event.jobId(), event.seq(), failure.toString());
+            }
+        });
         metrics.published(System.nanoTime() - t0);
     }
 }
