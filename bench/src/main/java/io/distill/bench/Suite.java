@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The benchmark suite: baselines measured with the real components' own tools, then Distill's
@@ -641,8 +642,9 @@ public final class Suite {
             double wholeRate,
             double wholeNonModelMs,
             String waits) {
-        static final String STEADY = "steady state: behind a warm-up backlog of half as many jobs, whole rounds of"
-                + " completions (k × C) from the warm-up's last claim until a worker's last claim";
+        static final String STEADY = "steady state: whole rounds of completions (k × C) from the last worker's first"
+                + " claim, or the last claim of a warm-up backlog (half as many jobs) that ran first, until a worker's"
+                + " last claim";
 
         String note(int jobs) {
             return String.format(
@@ -656,20 +658,30 @@ public final class Suite {
     }
 
     private LlmRun llmRun(String user, int concurrency, int jobs, int workers) throws Exception {
-        return llmRun(user, concurrency, jobs, workers, Map.of(), null);
+        return llmRun(user, concurrency, jobs, workers, Map.of(), null, true);
     }
 
-    /** @param profile when not null, the title under which the (first) worker's profile of the run is reported */
+    /**
+     * @param profile when not null, the title under which the (first) worker's profile of the run is reported
+     * @param warmUp whether another user's backlog runs first: a fresh worker compiles its own hot path for its first
+     *     tens of seconds under this load (on two shared cores its JIT threads still took ~0.3 of a core at the end of
+     *     a 30 s run at C = 256), a long-lived worker does not; with it ahead on every partition, the measured jobs
+     *     meet a worker warmed up under the same load. Not for a run bound by a provider limit that both users share.
+     */
     private LlmRun llmRun(
-            String user, int concurrency, int jobs, int workers, Map<String, String> extra, String profile)
+            String user,
+            int concurrency,
+            int jobs,
+            int workers,
+            Map<String, String> extra,
+            String profile,
+            boolean warmUp)
             throws Exception {
-        // A fresh worker compiles its own hot path for its first tens of seconds under this load (on two shared cores
-        // its JIT threads still took ~0.3 of a core at the end of a 30 s run at C = 256). A long-lived worker does
-        // not: another user's backlog, half as long as the measured one, is ahead of it on every partition, so the
-        // measured jobs meet a worker that has warmed up under the same load.
         String warmUpUser = user + "-warm-up";
-        int warmUpJobs = Math.max(1, jobs / 2);
-        submitMany(warmUpUser, warmUpJobs);
+        int warmUpJobs = warmUp ? Math.max(1, jobs / 2) : 0;
+        if (warmUp) {
+            submitMany(warmUpUser, warmUpJobs);
+        }
         submitMany(user, jobs);
         List<ServiceProcess> started = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -677,7 +689,9 @@ public final class Suite {
             props.putAll(extra);
             started.add(stack.startWorker(user + "-w" + w, props));
         }
-        awaitDone(warmUpUser, warmUpJobs);
+        if (warmUp) {
+            awaitDone(warmUpUser, warmUpJobs);
+        }
         if (profile != null) {
             Profiler.start(started.get(0).pid(), user);
         }
@@ -737,7 +751,8 @@ public final class Suite {
 
     /**
      * Completed jobs/s and mean non-model ms while every job slot of every worker was busy: completions of both users
-     * after the warm-up's last claim (every worker has its partitions and has warmed up) up to the first worker's
+     * after the warm-up's last claim (every worker has its partitions and has warmed up; without a warm-up, after the
+     * last worker's first claim) up to the first worker's
      * last claim (its partitions ran dry; the others go on alone), and the non-model time of the user's jobs claimed
      * in that window. The rate is taken over whole rounds: k × slots completions from the window's first, over the
      * time they took. Slots that started together complete together (at C = 8, eight completions every L), so a
@@ -778,7 +793,7 @@ public final class Suite {
     private static final String NON_MODEL_SPREAD = "format('p50 %s, p90 %s, p99 %s, max %s ms', "
             + String.join(
                     ", ",
-                    java.util.stream.Stream.of(0.5, 0.9, 0.99)
+                    Stream.of(0.5, 0.9, 0.99)
                             .map(q -> "round((percentile_cont(" + q + ") within group (order by " + JOB_NON_MODEL
                                     + "))::numeric, 1)")
                             .toList())
@@ -804,7 +819,13 @@ public final class Suite {
                 String user = "bench-llm-" + c;
                 int jobs = (int) Math.ceil(c / latencySeconds * size.llmSeconds());
                 LlmRun run = llmRun(
-                        user, c, jobs, 1, Map.of(), c == highest ? "3. LLM-bound at C = " + c + ": the worker" : null);
+                        user,
+                        c,
+                        jobs,
+                        1,
+                        Map.of(),
+                        c == highest ? "3. LLM-bound at C = " + c + ": the worker" : null,
+                        true);
                 double rate = run.rate();
                 double ideal = c / latencySeconds;
                 double nonLlm = run.nonModelMs();
@@ -862,7 +883,8 @@ public final class Suite {
                             String.valueOf(0.95 * size.rateLimit()),
                             "distill.llm.rate-limit.burst",
                             "2"),
-                    null);
+                    null,
+                    false);
             double rate = run.rate();
             JsonNode stats = stubStats();
             double share = stats.get("limited").asDouble()
