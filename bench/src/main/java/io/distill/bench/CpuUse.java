@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The cores each process group used over a measured window, from {@code /proc} (user + system
@@ -59,44 +58,32 @@ final class CpuUse {
     /** A process and its children (PostgreSQL: the postmaster and its backends). */
     static Collection<Long> withChildren(long parent) {
         List<Long> pids = new ArrayList<>(List.of(parent));
-        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
-            all.map(p -> p.getFileName().toString())
-                    .filter(name -> name.chars().allMatch(Character::isDigit))
-                    .forEach(name -> {
-                        long[] stat = stat(Long.parseLong(name));
-                        if (stat != null && stat[0] == parent) {
-                            pids.add(Long.parseLong(name));
-                        }
-                    });
-        } catch (IOException e) {
-            // no /proc: the group counts only its parent
-        }
+        ProcessHandle.of(parent).stream().flatMap(ProcessHandle::children).forEach(child -> pids.add(child.pid()));
         return pids;
     }
 
     private static long ticks(Collection<Long> pids) {
         long sum = 0;
         for (long pid : pids) {
-            long[] stat = stat(pid);
-            sum += stat == null ? 0 : stat[1];
+            sum += ticks(pid);
         }
         return sum;
     }
 
-    /** {ppid, utime + stime} of a process, null when it is gone. */
-    private static long[] stat(long pid) {
+    /** utime + stime of a process, 0 when it is gone. */
+    private static long ticks(long pid) {
         try {
-            return parseStat(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+            return parseTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
         } catch (IOException | RuntimeException e) {
-            return null;
+            return 0;
         }
     }
 
     /** The fields after the command name, which is in parentheses and may itself hold spaces and parentheses. */
-    static long[] parseStat(String stat) {
+    static long parseTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        // fields[0] is the state (field 3 of proc(5)): ppid is field 4, utime 14, stime 15
-        return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]) + Long.parseLong(fields[12])};
+        // fields[0] is the state (field 3 of proc(5)): utime is field 14, stime 15
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static long machineBusyTicks() {

@@ -1,9 +1,9 @@
 package io.distill.bench;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,10 +13,23 @@ import org.junit.jupiter.api.Timeout;
 class CpuUseTest {
 
     @Test
-    void aProcessStatLineGivesItsParentAndItsUserPlusSystemTime() {
+    void aProcessStatLineGivesItsUserPlusSystemTime() {
         // proc(5): pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
         String stat = "4242 (postgres: a (b) c) S 17 4242 4242 0 -1 4194560 300 0 0 0 125 40 0 0 20 0 1 0 99";
-        assertArrayEquals(new long[] {17, 165}, CpuUse.parseStat(stat));
+        assertEquals(165, CpuUse.parseTicks(stat));
+    }
+
+    @Test
+    void aGroupWithChildrenHoldsTheParentAndEachChildProcess() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            long self = ProcessHandle.current().pid();
+            Collection<Long> group = CpuUse.withChildren(self);
+            assertTrue(group.contains(self), group.toString());
+            assertTrue(group.contains(child.pid()), group.toString());
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     @Test
