@@ -13,6 +13,7 @@ import io.distill.testinfra.ServiceProcess;
 import io.distill.testinfra.Stack;
 import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.ocr.Ocr;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -587,7 +588,7 @@ public final class Suite {
         while (System.nanoTime() < deadline) {
             try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
                 return stub;
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 Thread.sleep(100);
             }
         }
@@ -598,7 +599,7 @@ public final class Suite {
     private long stubPid;
 
     /** The service measured, PostgreSQL, the Kafka broker, the LLM stub when one runs, and this process. */
-    private Map<String, Supplier<Collection<Long>>> cpuGroups(String service, long pid) throws java.io.IOException {
+    private Map<String, Supplier<Collection<Long>>> cpuGroups(String service, long pid) throws IOException {
         long postmaster = pg.serverPid();
         Map<String, Supplier<Collection<Long>>> groups = new LinkedHashMap<>();
         groups.put(service, () -> List.of(pid));

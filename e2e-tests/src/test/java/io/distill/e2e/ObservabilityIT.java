@@ -70,33 +70,16 @@ class ObservabilityIT {
             assertNotNull(job, "no job's completion reached the WebSocket");
             String jobId = job.toString();
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            Set<String> services = Set.of();
-            String traceId = null;
-            while (System.nanoTime() < deadline) {
-                List<OtlpReceiver.ReceivedSpan> spans = otlp.spans();
-                traceId = spans.stream()
-                        .filter(s -> jobId.equals(s.attributes().get("distill.job.id"))
-                                && s.name().startsWith("distill.stage"))
-                        .map(OtlpReceiver.ReceivedSpan::traceId)
-                        .findFirst()
-                        .orElse(null);
-                String trace = traceId;
-                services = spans.stream()
-                        .filter(s -> s.traceId().equals(trace))
-                        .map(OtlpReceiver.ReceivedSpan::service)
-                        .collect(Collectors.toSet());
-                // each service exports on its own schedule: the later stages' spans may come after the first ones
-                boolean modelStageArrived = spans.stream()
-                        .anyMatch(s -> s.traceId().equals(trace) && s.name().equals("distill.stage LLM_EXTRACT"));
-                if (services.size() == 3 && modelStageArrived) {
-                    break;
-                }
-                Thread.sleep(300);
-            }
-            String trace = traceId;
-            List<String> names = otlp.spans().stream()
-                    .filter(s -> s.traceId().equals(trace))
+            // each service exports on its own schedule: the later stages' spans may come after the first ones
+            List<OtlpReceiver.ReceivedSpan> trace = await("the job's trace from all three services")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(
+                            () -> traceOf(otlp.spans(), jobId),
+                            spans -> services(spans).size() == 3
+                                    && spans.stream().anyMatch(s -> s.name().equals("distill.stage LLM_EXTRACT")));
+            Set<String> services = services(trace);
+            List<String> names = trace.stream()
                     .map(s -> s.service() + ":" + s.name())
                     .sorted()
                     .toList();
@@ -127,6 +110,22 @@ class ObservabilityIT {
                             () -> metrics(stack.api()),
                             m -> m.matches("(?s).*distill_jobs\\{status=\"completed\"} [1-9].*"));
         }
+    }
+
+    /** The spans of the trace that holds the job's stages (none while no stage span has arrived). */
+    private static List<OtlpReceiver.ReceivedSpan> traceOf(List<OtlpReceiver.ReceivedSpan> spans, String jobId) {
+        return spans.stream()
+                .filter(s -> jobId.equals(s.attributes().get("distill.job.id"))
+                        && s.name().startsWith("distill.stage"))
+                .map(OtlpReceiver.ReceivedSpan::traceId)
+                .findFirst()
+                .map(traceId ->
+                        spans.stream().filter(s -> s.traceId().equals(traceId)).toList())
+                .orElse(List.of());
+    }
+
+    private static Set<String> services(List<OtlpReceiver.ReceivedSpan> spans) {
+        return spans.stream().map(OtlpReceiver.ReceivedSpan::service).collect(Collectors.toSet());
     }
 
     private static String metrics(ServiceProcess service) throws Exception {

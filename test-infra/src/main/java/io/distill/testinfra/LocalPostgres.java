@@ -1,6 +1,7 @@
 package io.distill.testinfra;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -129,7 +130,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     /** The postmaster's process id (its backends are its children), from the first line of postmaster.pid. */
-    public long serverPid() throws java.io.IOException {
+    public long serverPid() throws IOException {
         return Long.parseLong(
                 Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).trim());
     }
