@@ -2,16 +2,24 @@ package io.distill.worker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill.model.JobStatus;
 import io.distill.model.ProgressEvent;
 import io.distill.testinfra.InfraResource;
+import io.distill.worker.jobs.ClaimedJob;
+import io.distill.worker.jobs.JobStore;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** A slow extraction stage, so that a job can be cancelled or taken over while it runs. */
+/**
+ * A slow extraction stage, so that a job can be cancelled or taken over while it runs; and a late
+ * completion, made through the job store directly.
+ */
 @Tag("infra")
 @QuarkusTest
 @TestProfile(CancelAndFencingTest.SlowExtractor.class)
@@ -42,6 +53,9 @@ class CancelAndFencingTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @Inject
+    JobStore store;
 
     WorkerTests t;
 
@@ -92,6 +106,41 @@ class CancelAndFencingTest {
                     && job.get("result") == null
                     && t.results(id) == 0;
         });
+    }
+
+    @Test
+    void aCompletionAfterTheLeaseWasTakenOverWritesNeitherTheJobNorItsResult() {
+        // not enqueued: only this test claims these jobs
+        UUID lost = t.insertPendingJob("completed too late", 3);
+        ClaimedJob late = store.claim(lost, BigDecimal.ZERO).orElseThrow();
+        t.db.update(
+                "update extraction_jobs set lease_owner = 'usurper', lease_version = lease_version + 1 where id = ?",
+                lost);
+
+        assertFalse(store.complete(late, late.seq() + 1, completion(), Map.of(), JobStore.Spend.NONE));
+        Map<String, Object> job = t.db.query("select status, result from extraction_jobs where id = ?", lost)
+                .get(0);
+        assertEquals("processing", job.get("status"));
+        assertNull(job.get("result"));
+        assertEquals(0, t.results(lost), "the result row, sent with the job row's change, rolled back with it");
+
+        UUID held = t.insertPendingJob("completed in time", 3);
+        ClaimedJob owner = store.claim(held, BigDecimal.ZERO).orElseThrow();
+        assertTrue(store.complete(owner, owner.seq() + 1, completion(), Map.of(), JobStore.Spend.NONE));
+        assertEquals(
+                "completed",
+                t.db.query("select status from extraction_jobs where id = ?", held)
+                        .get(0)
+                        .get("status"));
+        assertEquals(1, t.results(held));
+    }
+
+    private static JobStore.Completion completion() {
+        return new JobStore.Completion(
+                "offline",
+                new JsonObject().put("fields", new JsonObject()),
+                new JobStore.Telemetry(null, null, null, null, null, null, new JsonObject()),
+                conn -> Uni.createFrom().item(new JsonObject()));
     }
 
     /** Waits for the event that says LLM_EXTRACT runs (short stages are announced, not written to the row). */

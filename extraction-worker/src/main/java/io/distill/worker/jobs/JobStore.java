@@ -202,22 +202,34 @@ public class JobStore {
                                     JsonObject result = records.isEmpty()
                                             ? completion.result()
                                             : completion.result().copy().put("records", records);
-                                    return JobTransitions.complete(
-                                                    conn,
-                                                    job.id(),
-                                                    job.leaseVersion(),
-                                                    seq,
-                                                    result,
-                                                    timingsJson(timings),
-                                                    spend.calls(),
-                                                    RecordWriters.stored(records),
-                                                    null)
-                                            .chain(rows -> {
-                                                if (rows.rowCount() == 0) {
-                                                    // the typed writes roll back with the transaction
+                                    // the result row goes out with the job row's change, not after its answer:
+                                    // if the lease was lost, both roll back with the typed writes, whatever the
+                                    // result row's own answer was
+                                    return Uni.combine()
+                                            .all()
+                                            .unis(
+                                                    JobTransitions.complete(
+                                                            conn,
+                                                            job.id(),
+                                                            job.leaseVersion(),
+                                                            seq,
+                                                            result,
+                                                            timingsJson(timings),
+                                                            spend.calls(),
+                                                            RecordWriters.stored(records),
+                                                            null),
+                                                    insertResult(conn, job, completion, result)
+                                                            .replaceWith((Throwable) null)
+                                                            .onFailure()
+                                                            .recoverWithItem(failure -> failure))
+                                            .collectFailures()
+                                            .withUni((done, resultFailure) -> {
+                                                if (done.rowCount() == 0) {
                                                     return Uni.createFrom().failure(new LeaseLost());
                                                 }
-                                                return insertResult(conn, job, completion, result);
+                                                return resultFailure == null
+                                                        ? Uni.createFrom().voidItem()
+                                                        : Uni.createFrom().failure(resultFailure);
                                             });
                                 }),
                                 (conn, done) -> budget.settle(conn, spend.reservation(), spend.usage()))
@@ -248,18 +260,22 @@ public class JobStore {
     }
 
     /**
-     * A transaction whose last statement goes out together with its commit. That statement settles
-     * the LLM spend on the user's row of the day, which every job of the user also writes at its
-     * claim: sent with the commit, the row stays locked inside PostgreSQL alone, not across a round
-     * trip to this worker, whose event loops are busy at high concurrency (at C = 256 the settlement
-     * waited 9 ms per job on average while it followed the transaction's other statements). If it
-     * fails, PostgreSQL answers the commit with a rollback.
+     * A transaction whose first statement goes out together with its begin, and whose last statement
+     * goes out together with its commit. That last statement settles the LLM spend on the user's row
+     * of the day, which every job of the user also writes at its claim: sent with the commit, the row
+     * stays locked inside PostgreSQL alone, not across a round trip to this worker, whose event loops
+     * are busy at high concurrency (at C = 256 the settlement waited 9 ms per job on average while it
+     * followed the transaction's other statements). If it fails, PostgreSQL answers the commit with a
+     * rollback. The client sends a connection's statements in order, so the work's statements still
+     * follow the begin.
      */
     private <T> Uni<T> transactionEndingWith(
             Function<SqlConnection, Uni<T>> work, BiFunction<SqlConnection, T, Uni<Void>> last) {
-        return pool.withConnection(conn -> conn.query("begin")
-                .execute()
-                .chain(() -> work.apply(conn))
+        return pool.withConnection(conn -> Uni.combine()
+                .all()
+                .unis(conn.query("begin").execute(), Uni.createFrom().deferred(() -> work.apply(conn)))
+                .collectFailures()
+                .with((begun, value) -> value)
                 .chain(value -> Uni.combine()
                         .all()
                         .unis(last.apply(conn, value), conn.query("commit").execute())
