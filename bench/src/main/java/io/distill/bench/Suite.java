@@ -964,6 +964,11 @@ public final class Suite {
                 Thread.sleep(2_000);
                 clients.latencies.clear();
                 double[] lagBefore = kafkaHop(gateway);
+                Map<String, Supplier<Collection<Long>>> busy = new LinkedHashMap<>();
+                busy.put("worker", () -> List.of(worker.pid()));
+                busy.put("API", () -> List.of(stack.api().pid()));
+                busy.putAll(cpuGroups("gateway", gateway.pid()));
+                CpuUse cpu = CpuUse.start(busy);
                 for (int j = 0; j < size.progressJobs(); j++) {
                     stack.submit(names.get(j % users), "Progress probe " + j + ": revenue EUR 1,200 on 2026-11-24.");
                     Thread.sleep(100);
@@ -972,6 +977,7 @@ public final class Suite {
                     awaitDone(name, (int) db.count("select count(*) from extraction_jobs where user_id = ?", name));
                 }
                 Thread.sleep(2_000);
+                String cpuNote = cpu.stop();
                 Latencies latency = Latencies.of(clients.latencies);
                 double[] lagAfter = kafkaHop(gateway);
                 double hopMs = (lagAfter[0] - lagBefore[0]) / Math.max(1, lagAfter[1] - lagBefore[1]) * 1000;
@@ -988,11 +994,13 @@ public final class Suite {
                         String.format(
                                 Locale.ROOT,
                                 "%d deliveries to %d clients of %d users; of which worker → gateway (the Kafka hop, "
-                                        + "gateway's distill.ws.events.lag) %.1f ms on average",
+                                        + "gateway's distill.ws.events.lag) %.1f ms on average; while the jobs ran, %s"
+                                        + " (the clients run in the bench suite)",
                                 latency.count(),
                                 clients.size(),
                                 users,
-                                hopMs)));
+                                hopMs,
+                                cpuNote)));
                 report.add(new Report.Figure(
                         section,
                         "p99 at " + connections + " connections",
