@@ -1,5 +1,6 @@
 package io.distill.bench;
 
+import io.distill.model.Json;
 import io.distill.worker.formats.ExtractionLimits;
 import io.distill.worker.formats.FormatRegistry;
 import io.distill.worker.formats.Source;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -24,7 +26,8 @@ import org.apache.pdfbox.text.PDFTextStripper;
  * PDF pages per second of Distill's TEXT_EXTRACT (the PdfExtractor: per-page text, content hash for
  * the OCR cache, sections and limits) next to plain PDFBox text extraction of the same corpus, in
  * the same run, one thread each. A benchmark: it measures and reports, it asserts nothing.
- * <p>{@code java -cp … io.distill.bench.PdfTextBench [documents] [pagesPerDocument] [rounds] [report.md]}
+ * <p>{@code java -cp … io.distill.bench.PdfTextBench [documents] [pagesPerDocument] [rounds] [report.md]}:
+ * the report, then the result as one line of JSON.
  */
 public final class PdfTextBench {
 
@@ -59,6 +62,19 @@ public final class PdfTextBench {
         if (args.length > 3) {
             Files.writeString(Path.of(args[3]), report);
         }
+        System.out.println(Json.write(result));
+    }
+
+    /**
+     * The same measurement in a fresh JVM: a JVM that has run other loads for a quarter of an hour
+     * (the suite's) measured PDFBox alone at its usual rate but Distill's extractor at a third of it
+     * once, which says something about that JVM, not about the extractor a worker runs.
+     */
+    public static Result runInOwnJvm(int documents, int pagesPerDocument, int rounds) throws Exception {
+        String out = Processes.run(
+                Processes.java("1g", PdfTextBench.class.getName(), documents, pagesPerDocument, rounds), Map.of(), 600);
+        String[] lines = out.strip().split("\n");
+        return Json.read(lines[lines.length - 1], Result.class);
     }
 
     /** Generates the corpus, warms both up once, then takes the best of {@code rounds} timed passes each. */

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Keeps the benchmark from rotting: it runs at a tiny size and reports both figures. Not a speed test. */
+@Timeout(120)
 class PdfTextBenchSmokeTest {
 
     @Test
@@ -14,5 +16,13 @@ class PdfTextBenchSmokeTest {
         assertEquals(4, result.pages());
         assertTrue(result.pdfboxPagesPerSecond() > 0 && result.distillPagesPerSecond() > 0, result.toString());
         assertTrue(result.markdown().contains("ratio Distill / baseline"), result.markdown());
+    }
+
+    @Test
+    void theSuiteRunsItInAJvmOfItsOwnAndReadsItsResult() throws Exception {
+        PdfTextBench.Result result = PdfTextBench.runInOwnJvm(2, 3, 1);
+        assertEquals(6, result.pages());
+        assertEquals(2, result.documents());
+        assertTrue(result.pdfboxPagesPerSecond() > 0 && result.distillPagesPerSecond() > 0, result.toString());
     }
 }
