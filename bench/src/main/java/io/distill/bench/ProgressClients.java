@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (set by the worker when it published the event).
  */
 final class ProgressClients implements AutoCloseable {
-    private final HttpClient http =
-            HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+    private final ExecutorService listeners = Executors.newFixedThreadPool(4);
+    private final HttpClient http = HttpClient.newBuilder().executor(listeners).build();
     private final List<WebSocket> sockets = new ArrayList<>();
     final ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
     final AtomicLong received = new AtomicLong();
@@ -74,5 +75,7 @@ final class ProgressClients implements AutoCloseable {
                 .exceptionally(e -> null)
                 .join();
         sockets.clear();
+        // the suite's JVM goes on to other sections: leave no threads of this one behind
+        listeners.shutdownNow();
     }
 }

@@ -7,10 +7,14 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
 /**
  * The worker's producer of the job events topic, on Kafka's own client. An attempt sends five or six
@@ -33,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 @ApplicationScoped
 public class JobEventsProducer {
+    private static final Logger LOG = Logger.getLogger(JobEventsProducer.class);
     private static final TextMapSetter<Headers> HEADER =
             (headers, name, value) -> headers.remove(name).add(name, value.getBytes(StandardCharsets.UTF_8));
 
@@ -62,6 +68,22 @@ public class JobEventsProducer {
         config.putAll(settings.producer());
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "distill-worker-job-events");
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * Created and connected at startup, before messaging delivers the first job: created on first
+     * use, the client and the topic's metadata cost a fresh worker's first C jobs several hundred
+     * milliseconds each, all waiting on the first send. Bounded by {@code distill.events.max-block};
+     * a broker not up yet is logged, and the first send asks again.
+     */
+    void connect(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        try {
+            producer.partitionsFor(Topics.JOB_EVENTS);
+        } catch (RuntimeException notYet) {
+            LOG.infof(
+                    "job events topic not reachable at startup (%s); the first event will ask again",
+                    notYet.toString());
+        }
     }
 
     /** Hands the event to the client (non-blocking once the topic's metadata is known); {@code done} is told how it ended. */

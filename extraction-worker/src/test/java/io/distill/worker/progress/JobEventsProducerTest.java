@@ -90,6 +90,27 @@ class JobEventsProducerTest {
         }
     }
 
+    @Test
+    void withNoBrokerReachableAtStartupTheWorkerStartsAfterAtMostMaxBlock() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        JobEventsProducer events = new JobEventsProducer(
+                JobEventsProducer.client(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), settings()),
+                W3CTraceContextPropagator.getInstance(),
+                new SimpleMeterRegistry());
+        try {
+            long t0 = System.nanoTime();
+            events.connect(null);
+            long blockedMs = (System.nanoTime() - t0) / 1_000_000;
+
+            assertTrue(blockedMs < 3_000, "startup blocked " + blockedMs + " ms");
+        } finally {
+            events.close();
+        }
+    }
+
     private static JobEventsSettings settings() {
         return new JobEventsSettings() {
             @Override
