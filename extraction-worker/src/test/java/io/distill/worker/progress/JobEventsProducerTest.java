@@ -69,14 +69,7 @@ class JobEventsProducerTest {
 
     @Test
     void withNoBrokerReachableASendBlocksItsJobNoLongerThanMaxBlock() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        JobEventsProducer events = new JobEventsProducer(
-                JobEventsProducer.client(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), settings()),
-                W3CTraceContextPropagator.getInstance(),
-                new SimpleMeterRegistry());
+        JobEventsProducer events = toAClosedPort();
         AtomicReference<Exception> outcome = new AtomicReference<>();
         try {
             long t0 = System.nanoTime();
@@ -92,14 +85,7 @@ class JobEventsProducerTest {
 
     @Test
     void withNoBrokerReachableAtStartupTheWorkerStartsAfterAtMostMaxBlock() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        JobEventsProducer events = new JobEventsProducer(
-                JobEventsProducer.client(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), settings()),
-                W3CTraceContextPropagator.getInstance(),
-                new SimpleMeterRegistry());
+        JobEventsProducer events = toAClosedPort();
         try {
             long t0 = System.nanoTime();
             events.connect(null);
@@ -109,6 +95,18 @@ class JobEventsProducerTest {
         } finally {
             events.close();
         }
+    }
+
+    /** A real client whose only broker address is a port nobody listens on. */
+    private static JobEventsProducer toAClosedPort() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        return new JobEventsProducer(
+                JobEventsProducer.client(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), settings()),
+                W3CTraceContextPropagator.getInstance(),
+                new SimpleMeterRegistry());
     }
 
     private static JobEventsSettings settings() {
