@@ -73,8 +73,7 @@ public final class PdfTextBench {
     public static Result runInOwnJvm(int documents, int pagesPerDocument, int rounds) throws Exception {
         String out = Processes.run(
                 Processes.java("1g", PdfTextBench.class.getName(), documents, pagesPerDocument, rounds), Map.of(), 600);
-        String[] lines = out.strip().split("\n");
-        return Json.read(lines[lines.length - 1], Result.class);
+        return Json.read(Processes.lastLine(out), Result.class);
     }
 
     /** Generates the corpus, warms both up once, then takes the best of {@code rounds} timed passes each. */

@@ -131,8 +131,7 @@ final class Peers {
                 process.destroyForcibly();
                 return QueuePeer.failed(name, "did not finish within " + limit);
             }
-            String[] lines = new String(out, StandardCharsets.UTF_8).strip().split("\n");
-            JsonNode result = Json.mapper().readTree(lines[lines.length - 1]);
+            JsonNode result = Json.mapper().readTree(Processes.lastLine(new String(out, StandardCharsets.UTF_8)));
             if (result.has("error")) {
                 return QueuePeer.failed(name, result.get("error").asText());
             }

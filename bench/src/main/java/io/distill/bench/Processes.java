@@ -28,6 +28,12 @@ final class Processes {
         return text;
     }
 
+    /** The last line a tool printed: where the bench's own tools and the peers' scripts put their result, as JSON. */
+    static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
     /** {@code java -cp <this classpath> <main> args…}: a JVM of its own, from the benchmark's classpath. */
     static List<String> java(String heap, String main, Object... args) {
         List<String> command =

@@ -764,12 +764,12 @@ public final class Suite {
     private Map<String, Object> steadyState(String user, String warmUpUser, int slots) {
         return db.query(
                         "with both_ as (select * from extraction_jobs where user_id in (?, ?) and status = ?), "
-                                + "claims as (select t.lease_owner, min(t.at) filter (where t.to_status = 'completed') as first_done, "
+                                + "by_worker as (select t.lease_owner, min(t.at) filter (where t.to_status = 'completed') as first_done, "
                                 + "max(t.at) filter (where t.to_status = 'processing') as last from job_state_transitions t "
                                 + "join both_ on both_.id = t.job_id where t.to_status in ('processing', 'completed') "
                                 + "group by t.lease_owner), "
                                 + "window_ as (select greatest(max(first_done), (select max(started_at) from both_ where user_id = ?))"
-                                + " as opened, min(last) as closed from claims), "
+                                + " as opened, min(last) as closed from by_worker), "
                                 + "done as (select completed_at, row_number() over (order by completed_at) as i from both_, window_ "
                                 + "where completed_at > opened and completed_at <= closed), "
                                 + "rounds as (select (count(*) - 1) / ? * ? as n from done), "
