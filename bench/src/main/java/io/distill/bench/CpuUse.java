@@ -20,17 +20,20 @@ final class CpuUse {
     /** The kernel's unit for /proc times (USER_HZ), 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100;
 
-    private final Map<String, Supplier<Collection<Long>>> groups;
-    private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final Map<String, Supplier<Collection<Path>>> groups;
+    private final Map<String, Map<Path, Long>> startTicks = new LinkedHashMap<>();
     private long startMachineBusy;
     private long startNanos;
 
-    private CpuUse(Map<String, Supplier<Collection<Long>>> groups) {
+    private CpuUse(Map<String, Supplier<Collection<Path>>> groups) {
         this.groups = groups;
     }
 
-    /** Starts a window over the named groups of processes (each a supplier of pids, read at start and at stop). */
-    static CpuUse start(Map<String, Supplier<Collection<Long>>> groups) {
+    /**
+     * Starts a window over the named groups of processes or threads (each a supplier of their {@code stat} files,
+     * read at start and at stop).
+     */
+    static CpuUse start(Map<String, Supplier<Collection<Path>>> groups) {
         CpuUse use = new CpuUse(groups);
         use.groups.forEach((name, pids) -> use.startTicks.put(name, ticks(pids.get())));
         use.startMachineBusy = machineBusyTicks();
@@ -42,11 +45,7 @@ final class CpuUse {
     String stop() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         List<String> parts = new ArrayList<>();
-        groups.forEach((name, pids) -> parts.add(String.format(
-                Locale.ROOT,
-                "%s %.2f",
-                name,
-                (ticks(pids.get()) - startTicks.get(name)) / TICKS_PER_SECOND / seconds)));
+        stopCores(seconds).forEach((name, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, cores)));
         parts.add(String.format(
                 Locale.ROOT,
                 "whole machine %.2f of %d",
@@ -55,25 +54,91 @@ final class CpuUse {
         return "CPU in cores: " + String.join(", ", parts);
     }
 
-    /** A process and its children (PostgreSQL: the postmaster and its backends). */
-    static Collection<Long> withChildren(long parent) {
-        List<Long> pids = new ArrayList<>(List.of(parent));
-        ProcessHandle.of(parent).stream().flatMap(ProcessHandle::children).forEach(child -> pids.add(child.pid()));
-        return pids;
+    /** The cores each group used since the start. */
+    Map<String, Double> stopCores() {
+        return stopCores((System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static long ticks(Collection<Long> pids) {
+    private Map<String, Double> stopCores(double seconds) {
+        Map<String, Double> cores = new LinkedHashMap<>();
+        groups.forEach((name, stats) ->
+                cores.put(name, since(startTicks.get(name), ticks(stats.get())) / TICKS_PER_SECOND / seconds));
+        return cores;
+    }
+
+    /** A process. */
+    static Collection<Path> process(long pid) {
+        return List.of(stat(pid));
+    }
+
+    /** A process and its children (PostgreSQL: the postmaster and its backends). */
+    static Collection<Path> withChildren(long parent) {
+        List<Path> stats = new ArrayList<>(List.of(stat(parent)));
+        ProcessHandle.of(parent).stream()
+                .flatMap(ProcessHandle::children)
+                .forEach(child -> stats.add(stat(child.pid())));
+        return stats;
+    }
+
+    private static Path stat(long pid) {
+        return Path.of("/proc", String.valueOf(pid), "stat");
+    }
+
+    /**
+     * The threads of a JVM whose name (as the kernel keeps it, cut to 15 characters) starts with one of the
+     * prefixes: e.g. its JIT compiler ("C1 CompilerThre", "C2 CompilerThre") or its garbage collector.
+     * A thread's times are in /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat (/proc/&lt;tid&gt;/stat holds its process's).
+     */
+    static Collection<Path> threads(long pid, List<String> namePrefixes) {
+        List<Path> stats = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (namePrefixes.stream().anyMatch(name::startsWith)) {
+                        stats.add(task.resolve("stat"));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while listed
+                }
+            });
+        } catch (IOException | RuntimeException gone) {
+            // the process ended
+        }
+        return stats;
+    }
+
+    /** HotSpot's compiler threads. */
+    static final List<String> JIT_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre");
+
+    /** HotSpot's collector threads (G1's and the serial and parallel collectors' workers) and the VM thread. */
+    static final List<String> GC_THREADS = List.of("GC Thread", "G1 ", "VM Thread");
+
+    /** Each process's (or thread's) ticks by its stat file. */
+    private static Map<Path, Long> ticks(Collection<Path> stats) {
+        Map<Path, Long> byStat = new LinkedHashMap<>();
+        for (Path stat : stats) {
+            byStat.put(stat, ticks(stat));
+        }
+        return byStat;
+    }
+
+    /**
+     * The ticks spent in the window, id by id: one that started in it counts from zero, one that ended in it
+     * counts nothing (its last ticks are gone with it; a plain difference of sums would go negative).
+     */
+    static <K> long since(Map<K, Long> atStart, Map<K, Long> atStop) {
         long sum = 0;
-        for (long pid : pids) {
-            sum += ticks(pid);
+        for (Map.Entry<K, Long> now : atStop.entrySet()) {
+            sum += Math.max(0, now.getValue() - atStart.getOrDefault(now.getKey(), 0L));
         }
         return sum;
     }
 
-    /** utime + stime of a process, 0 when it is gone. */
-    private static long ticks(long pid) {
+    /** utime + stime of a process or thread, 0 when it is gone. */
+    private static long ticks(Path stat) {
         try {
-            return parseTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+            return parseTicks(Files.readString(stat));
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -466,14 +466,19 @@ public final class Suite {
         submitMany(user, size.pipelineJobs());
         long commitsBefore = commits();
         ServiceProcess worker = stack.startWorker("bench-noop", worker(Map.of()));
-        Profiler.start(worker.pid(), "pipeline");
         awaitDone(user, size.pipelineJobs());
         long commits = commits() - commitsBefore;
-        report.profile(
-                "2. Pipeline, no-op extractor, draining the backlog: the worker",
-                Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
         double rate = number(wholeRun(user), "rate");
         noopDrainRate = rate;
+        // profiled over a backlog of its own: a recording's start makes the worker recompile, which the rate must not
+        // pay (this backlog comes while the worker runs, only as fast as the suite submits it)
+        String profiled = user + "-profiled";
+        Profiler.start(worker.pid(), "pipeline");
+        submitMany(profiled, size.pipelineJobs());
+        awaitDone(profiled, size.pipelineJobs());
+        report.profile(
+                "2. Pipeline, no-op extractor, another backlog after the measured one: the worker",
+                Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
         report.add(new Report.Figure(
                 "2. Pipeline, no-op extractor (offline, one worker)",
                 "jobs/s end to end (backlog drained)",
@@ -483,7 +488,7 @@ public final class Suite {
                 0,
                 "",
                 null,
-                size.pipelineJobs() + " jobs"));
+                size.pipelineJobs() + " jobs, a fresh worker's first backlog"));
         double perJob = (double) commits / size.pipelineJobs();
         report.add(new Report.Figure(
                 "2. Pipeline, no-op extractor (offline, one worker)",
@@ -599,16 +604,19 @@ public final class Suite {
     private long stubPid;
 
     /** The service measured, PostgreSQL, the Kafka broker, the LLM stub when one runs, and this process. */
-    private Map<String, Supplier<Collection<Long>>> cpuGroups(String service, long pid) throws IOException {
+    private Map<String, Supplier<Collection<Path>>> cpuGroups(String service, long pid) throws IOException {
         long postmaster = pg.serverPid();
-        Map<String, Supplier<Collection<Long>>> groups = new LinkedHashMap<>();
-        groups.put(service, () -> List.of(pid));
+        Map<String, Supplier<Collection<Path>>> groups = new LinkedHashMap<>();
+        groups.put(service, () -> CpuUse.process(pid));
+        // a fresh JVM compiles its hot path for minutes on two busy cores: what of the service's CPU that was
+        groups.put("of which its JIT compiler", () -> CpuUse.threads(pid, CpuUse.JIT_THREADS));
+        groups.put("its GC", () -> CpuUse.threads(pid, CpuUse.GC_THREADS));
         groups.put("PostgreSQL", () -> CpuUse.withChildren(postmaster));
-        groups.put("Kafka", () -> List.of(kafka.pid()));
+        groups.put("Kafka", () -> CpuUse.process(kafka.pid()));
         if (stubPid > 0) {
-            groups.put("LLM stub", () -> List.of(stubPid));
+            groups.put("LLM stub", () -> CpuUse.process(stubPid));
         }
-        groups.put("bench suite", () -> List.of(ProcessHandle.current().pid()));
+        groups.put("bench suite", () -> CpuUse.process(ProcessHandle.current().pid()));
         return groups;
     }
 
@@ -644,8 +652,9 @@ public final class Suite {
             double wholeNonModelMs,
             String waits) {
         static final String STEADY = "steady state: whole rounds of completions (k × C) from the last worker's first"
-                + " completion, or the last claim of a warm-up backlog (half as many jobs) that ran first, until a"
-                + " worker's last claim";
+                + " completion until a worker's last claim, on workers that first drained another user's backlogs of as"
+                + " many jobs, one after the other, until the first worker's JIT compiler used under "
+                + JIT_SETTLED_CORES + " of a core over one (at most " + MOST_WARM_UP_BACKLOGS + "; a warm-up)";
 
         String note(int jobs) {
             return String.format(
@@ -664,10 +673,11 @@ public final class Suite {
 
     /**
      * @param profile when not null, the title under which the (first) worker's profile of the run is reported
-     * @param warmUp whether another user's backlog runs first: a fresh worker compiles its own hot path for its first
-     *     tens of seconds under this load (on two shared cores its JIT threads still took ~0.3 of a core at the end of
-     *     a 30 s run at C = 256), a long-lived worker does not; with it ahead on every partition, the measured jobs
-     *     meet a worker warmed up under the same load. Not for a run bound by a provider limit that both users share.
+     * @param warmUp whether another user's backlog of as many jobs drains first, on the same workers, before the
+     *     measured one is submitted: a fresh worker compiles its own hot path for its first tens of seconds under this
+     *     load (at C = 256 on two shared cores its JIT threads took ~0.55 of a core through a measured half that
+     *     followed half as long a warm-up), a long-lived worker does not. Not for a run bound by a provider limit
+     *     that both users would share (and without it the steady window leaves out the first round).
      */
     private LlmRun llmRun(
             String user,
@@ -679,37 +689,46 @@ public final class Suite {
             boolean warmUp)
             throws Exception {
         String warmUpUser = user + "-warm-up";
-        int warmUpJobs = warmUp ? Math.max(1, jobs / 2) : 0;
         if (warmUp) {
-            submitMany(warmUpUser, warmUpJobs);
+            submitMany(warmUpUser, jobs);
+        } else {
+            submitMany(user, jobs);
         }
-        submitMany(user, jobs);
         List<ServiceProcess> started = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             Map<String, String> props = new HashMap<>(llmWorker(concurrency));
             props.putAll(extra);
             started.add(stack.startWorker(user + "-w" + w, props));
         }
+        String warmedUp = "";
         if (warmUp) {
-            awaitDone(warmUpUser, warmUpJobs);
+            // drained before the measured backlog comes: a backlog queued behind it on every partition still ran
+            // alongside it (a poll takes whole partitions' runs), and a worker then compiled through the measured half
+            warmedUp = "; " + warmUp(started.get(0), warmUpUser, jobs);
+            submitMany(user, jobs);
         }
-        if (profile != null) {
-            Profiler.start(started.get(0).pid(), user);
-        }
-        // the worker's waits and CPU are taken over the second half (the first may still overlap the warm-up)
+        // the worker's waits and CPU are taken over the second half (the backlog still arriving in the first)
         awaitDone(user, jobs / 2);
         Map<String, double[]> halfway = waits(started.get(0));
         CpuUse cpu = CpuUse.start(cpuGroups("the first worker", started.get(0).pid()));
         awaitDone(user, jobs);
         String cpuNote = cpu.stop();
+        Map<String, double[]> atEnd = waits(started.get(0));
         if (profile != null) {
+            // over a backlog of its own, never the measured one: a recording's start instruments the JDK's socket and
+            // file classes, and the worker at C = 256 recompiled what had inlined them (its JIT at ~0.5 of a core
+            // through the measured half, ~0.1 without the recording)
+            String profiled = user + "-profiled";
+            submitMany(profiled, jobs);
+            Profiler.start(started.get(0).pid(), user);
+            awaitDone(profiled, jobs);
             report.profile(profile, Profiler.stop(started.get(0).pid(), user, PROFILES, 12));
         }
-        String waits = waitsNote(halfway, waits(started.get(0))) + "; over the second half, " + cpuNote;
+        String waits = waitsNote(halfway, atEnd) + "; over the second half, " + cpuNote + warmedUp;
         for (ServiceProcess w : started) {
             w.close();
         }
-        Map<String, Object> steady = steadyState(user, warmUpUser, concurrency * workers);
+        Map<String, Object> steady = steadyState(user, concurrency * workers);
         Map<String, Object> whole = wholeRun(user);
         double wholeRate = number(whole, "rate");
         double wholeNonModel = number(whole, "non_model");
@@ -738,6 +757,39 @@ public final class Suite {
                 waits);
     }
 
+    /** A warm-up's end: the worker's JIT compiler under this share of a core over the last backlog. */
+    private static final double JIT_SETTLED_CORES = 0.1;
+
+    private static final int MOST_WARM_UP_BACKLOGS = 4;
+
+    /**
+     * Backlogs of {@code jobs} of the warm-up user's, one after the other, until the worker's JIT compiler used under
+     * {@link #JIT_SETTLED_CORES} over the last (or {@link #MOST_WARM_UP_BACKLOGS} of them): on two cores the JIT of a
+     * worker at C = 256 still took ~0.5 of a core through a second backlog, and what a long-lived worker does not pay
+     * is no part of its rate. Returns how the warm-up went, for the note.
+     */
+    private String warmUp(ServiceProcess worker, String warmUpUser, int jobs) throws Exception {
+        List<String> jit = new ArrayList<>();
+        for (int backlog = 1; backlog <= MOST_WARM_UP_BACKLOGS; backlog++) {
+            CpuUse cpu = CpuUse.start(Map.of("JIT", () -> CpuUse.threads(worker.pid(), CpuUse.JIT_THREADS)));
+            if (backlog > 1) {
+                submitMany(warmUpUser, jobs);
+            }
+            awaitDone(warmUpUser, backlog * jobs);
+            double cores = cpu.stopCores().get("JIT");
+            jit.add(String.format(Locale.ROOT, "%.2f", cores));
+            if (cores < JIT_SETTLED_CORES) {
+                break;
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "warm-up: %d backlog(s) of %d jobs of another user, the worker's JIT compiler over each %s of a core",
+                jit.size(),
+                jobs,
+                String.join(" / ", jit));
+    }
+
     /** Completed jobs/s and mean non-model ms of all the user's jobs, over first claim to last completion. */
     private Map<String, Object> wholeRun(String user) {
         return db.query(
@@ -751,42 +803,36 @@ public final class Suite {
     }
 
     /**
-     * Completed jobs/s and mean non-model ms while every job slot of every worker was busy: completions of both users
-     * after the warm-up's last claim (every worker has its partitions and has warmed up; without a warm-up, after the
-     * last worker's first completion: until then the completions are those of the workers that were there before it,
-     * one model latency behind its first claim) up to the first worker's
-     * last claim (its partitions ran dry; the others go on alone), and the non-model time of the user's jobs claimed
-     * in that window. The rate is taken over whole rounds: k × slots completions from the window's first, over the
+     * Completed jobs/s and mean non-model ms while every job slot of every worker was busy: the user's completions
+     * after the last worker's first completion (until then the completions are those of the workers that started
+     * before it, one model latency behind its first claim) up to the first worker's last claim (its partitions ran
+     * dry; the others go on alone), and the non-model time of the user's jobs claimed in that window. The rate is taken over whole rounds: k × slots completions from the window's first, over the
      * time they took. Slots that started together complete together (at C = 8, eight completions every L), so a
      * plain count over the window would gain or lose a round at each end. The rate is null when the run was too
      * short for one round, and may be 0.
      */
-    private Map<String, Object> steadyState(String user, String warmUpUser, int slots) {
+    private Map<String, Object> steadyState(String user, int slots) {
         return db.query(
-                        "with both_ as (select * from extraction_jobs where user_id in (?, ?) and status = ?), "
+                        "with jobs_ as (select * from extraction_jobs where user_id = ? and status = ?), "
                                 + "by_worker as (select t.lease_owner, min(t.at) filter (where t.to_status = 'completed') as first_done, "
                                 + "max(t.at) filter (where t.to_status = 'processing') as last from job_state_transitions t "
-                                + "join both_ on both_.id = t.job_id where t.to_status in ('processing', 'completed') "
+                                + "join jobs_ on jobs_.id = t.job_id where t.to_status in ('processing', 'completed') "
                                 + "group by t.lease_owner), "
-                                + "window_ as (select greatest(max(first_done), (select max(started_at) from both_ where user_id = ?))"
-                                + " as opened, min(last) as closed from by_worker), "
-                                + "done as (select completed_at, row_number() over (order by completed_at) as i from both_, window_ "
+                                + "window_ as (select max(first_done) as opened, min(last) as closed from by_worker), "
+                                + "done as (select completed_at, row_number() over (order by completed_at) as i from jobs_, window_ "
                                 + "where completed_at > opened and completed_at <= closed), "
                                 + "rounds as (select (count(*) - 1) / ? * ? as n from done), "
                                 + "claimed as (select " + NON_MODEL + " as non_model, " + STAGES + " as stages, "
                                 + MODEL
-                                + " as model, " + NON_MODEL_SPREAD + " as spread from both_, window_ where user_id = ? "
-                                + "and started_at between opened and closed) "
+                                + " as model, " + NON_MODEL_SPREAD + " as spread from jobs_, window_ "
+                                + "where started_at between opened and closed) "
                                 + "select case when n > 0 then n / nullif(extract(epoch from ((select completed_at from done "
                                 + "where i = 1 + n) - (select completed_at from done where i = 1))), 0) end as rate, "
                                 + "claimed.non_model, claimed.stages, claimed.model, claimed.spread from rounds, claimed",
                         user,
-                        warmUpUser,
                         JobStatus.COMPLETED.dbValue(),
-                        warmUpUser,
                         slots,
-                        slots,
-                        user)
+                        slots)
                 .get(0);
     }
 
@@ -828,7 +874,10 @@ public final class Suite {
                         jobs,
                         1,
                         Map.of(),
-                        c == highest ? "3. LLM-bound at C = " + c + ": the worker" : null,
+                        c == highest
+                                ? "3. LLM-bound at C = " + c
+                                        + ": the worker, over another backlog after the measured one"
+                                : null,
                         true);
                 double rate = run.rate();
                 double ideal = c / latencySeconds;
@@ -972,9 +1021,9 @@ public final class Suite {
                 Thread.sleep(2_000);
                 clients.latencies.clear();
                 double[] lagBefore = kafkaHop(gateway);
-                Map<String, Supplier<Collection<Long>>> busy = new LinkedHashMap<>();
-                busy.put("worker", () -> List.of(worker.pid()));
-                busy.put("API", () -> List.of(stack.api().pid()));
+                Map<String, Supplier<Collection<Path>>> busy = new LinkedHashMap<>();
+                busy.put("worker", () -> CpuUse.process(worker.pid()));
+                busy.put("API", () -> CpuUse.process(stack.api().pid()));
                 busy.putAll(cpuGroups("gateway", gateway.pid()));
                 CpuUse cpu = CpuUse.start(busy);
                 for (int j = 0; j < size.progressJobs(); j++) {

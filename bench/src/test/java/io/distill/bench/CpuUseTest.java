@@ -3,6 +3,7 @@ package io.distill.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,52 @@ class CpuUseTest {
         Process child = new ProcessBuilder("sleep", "30").start();
         try {
             long self = ProcessHandle.current().pid();
-            Collection<Long> group = CpuUse.withChildren(self);
-            assertTrue(group.contains(self), group.toString());
-            assertTrue(group.contains(child.pid()), group.toString());
+            Collection<Path> group = CpuUse.withChildren(self);
+            assertTrue(group.contains(Path.of("/proc", String.valueOf(self), "stat")), group.toString());
+            assertTrue(group.contains(Path.of("/proc", String.valueOf(child.pid()), "stat")), group.toString());
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aWindowCountsANewIdFromZeroAndAnEndedOneNotAtAll() {
+        Map<Long, Long> atStart = Map.of(1L, 100L, 2L, 50L);
+        // 1 ran 30 ticks; 2 ended (its 50 must not be subtracted); 3 started and ran 7
+        assertEquals(30 + 7, CpuUse.since(atStart, Map.of(1L, 130L, 3L, 7L)));
+    }
+
+    @Test
+    void aJvmsThreadsAreFoundByTheNameTheKernelKeeps() throws Exception {
+        long self = ProcessHandle.current().pid();
+        Thread named = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(30_000);
+                    } catch (InterruptedException stop) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bench-probe-thread-with-a-long-name");
+        named.start();
+        try {
+            // the kernel cuts a thread's name to 15 characters
+            assertEquals(1, CpuUse.threads(self, List.of("bench-probe-thr")).size());
+            assertTrue(CpuUse.threads(self, CpuUse.JIT_THREADS).size() >= 1, "a JVM has a compiler thread");
+            assertTrue(CpuUse.threads(self, List.of("no such thread")).isEmpty());
+            // a thread's own times: a sleeping thread uses next to nothing while this one spins
+            CpuUse use = CpuUse.start(Map.of(
+                    "sleeper", () -> CpuUse.threads(self, List.of("bench-probe-thr")),
+                    "this JVM", () -> CpuUse.process(self)));
+            long until = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            String note = use.stop();
+            assertTrue(note.contains("sleeper 0.0"), note);
+        } finally {
+            named.interrupt();
+            named.join();
         }
     }
 
@@ -41,7 +83,7 @@ class CpuUseTest {
     @Test
     void aWindowOverThisProcessReportsEachGroupAndTheMachine() throws Exception {
         CpuUse use = CpuUse.start(
-                Map.of("this JVM", () -> List.of(ProcessHandle.current().pid())));
+                Map.of("this JVM", () -> CpuUse.process(ProcessHandle.current().pid())));
         long until = System.nanoTime() + 300_000_000L;
         long spin = 0;
         while (System.nanoTime() < until) {
