@@ -650,18 +650,20 @@ public final class Suite {
             String nonModelSpread,
             double wholeRate,
             double wholeNonModelMs,
-            String waits) {
+            String waits,
+            boolean warmedUp) {
         static final String STEADY = "steady state: whole rounds of completions (k × C) from the last worker's first"
-                + " completion until a worker's last claim, on workers that first drained another user's backlogs of as"
-                + " many jobs, one after the other, until the first worker's JIT compiler used under "
-                + JIT_SETTLED_CORES + " of a core over one (at most " + MOST_WARM_UP_BACKLOGS + "; a warm-up)";
+                + " completion until a worker's last claim";
+        static final String WARMED_UP = ", on workers that first drained another user's backlogs of as many jobs,"
+                + " one after the other, until the first worker's JIT compiler used under " + JIT_SETTLED_CORES
+                + " of a core over one (at most " + MOST_WARM_UP_BACKLOGS + "; a warm-up)";
 
         String note(int jobs) {
             return String.format(
                     Locale.ROOT,
                     "%d jobs; %s; whole run %.2f jobs/s, %.0f ms non-model",
                     jobs,
-                    steady ? STEADY : "no steady window (too short): whole run",
+                    (steady ? STEADY : "no steady window (too short): whole run") + (warmedUp ? WARMED_UP : ""),
                     wholeRate,
                     wholeNonModelMs);
         }
@@ -673,11 +675,10 @@ public final class Suite {
 
     /**
      * @param profile when not null, the title under which the (first) worker's profile of the run is reported
-     * @param warmUp whether another user's backlog of as many jobs drains first, on the same workers, before the
-     *     measured one is submitted: a fresh worker compiles its own hot path for its first tens of seconds under this
-     *     load (at C = 256 on two shared cores its JIT threads took ~0.55 of a core through a measured half that
-     *     followed half as long a warm-up), a long-lived worker does not. Not for a run bound by a provider limit
-     *     that both users would share (and without it the steady window leaves out the first round).
+     * @param warmUp whether another user's backlogs of as many jobs drain first on the same workers (see {@link
+     *     #warmUp}), before the measured one is submitted: a fresh worker compiles its own hot path for minutes under
+     *     this load on two shared cores, a long-lived worker does not. Not for a run bound by a provider limit that
+     *     both users would share.
      */
     private LlmRun llmRun(
             String user,
@@ -717,7 +718,7 @@ public final class Suite {
         if (profile != null) {
             // over a backlog of its own, never the measured one: a recording's start instruments the JDK's socket and
             // file classes, and the worker at C = 256 recompiled what had inlined them (its JIT at ~0.5 of a core
-            // through the measured half, ~0.1 without the recording)
+            // through the measured half, ~0.15 without the recording)
             String profiled = user + "-profiled";
             submitMany(profiled, jobs);
             Profiler.start(started.get(0).pid(), user);
@@ -743,7 +744,8 @@ public final class Suite {
                     String.valueOf(whole.get("spread")),
                     wholeRate,
                     wholeNonModel,
-                    waits);
+                    waits,
+                    warmUp);
         }
         return new LlmRun(
                 true,
@@ -754,7 +756,8 @@ public final class Suite {
                 String.valueOf(steady.get("spread")),
                 wholeRate,
                 wholeNonModel,
-                waits);
+                waits,
+                warmUp);
     }
 
     /** A warm-up's end: the worker's JIT compiler under this share of a core over the last backlog. */
@@ -765,8 +768,8 @@ public final class Suite {
     /**
      * Backlogs of {@code jobs} of the warm-up user's, one after the other, until the worker's JIT compiler used under
      * {@link #JIT_SETTLED_CORES} over the last (or {@link #MOST_WARM_UP_BACKLOGS} of them): on two cores the JIT of a
-     * worker at C = 256 still took ~0.5 of a core through a second backlog, and what a long-lived worker does not pay
-     * is no part of its rate. Returns how the warm-up went, for the note.
+     * worker at C = 256 took 0.51 / 0.25 / 0.23 / 0.13 of a core over four in a row, and what a long-lived worker no
+     * longer pays is no part of its rate. Returns how the warm-up went, for the note.
      */
     private String warmUp(ServiceProcess worker, String warmUpUser, int jobs) throws Exception {
         List<String> jit = new ArrayList<>();
@@ -806,9 +809,10 @@ public final class Suite {
      * Completed jobs/s and mean non-model ms while every job slot of every worker was busy: the user's completions
      * after the last worker's first completion (until then the completions are those of the workers that started
      * before it, one model latency behind its first claim) up to the first worker's last claim (its partitions ran
-     * dry; the others go on alone), and the non-model time of the user's jobs claimed in that window. The rate is taken over whole rounds: k × slots completions from the window's first, over the
-     * time they took. Slots that started together complete together (at C = 8, eight completions every L), so a
-     * plain count over the window would gain or lose a round at each end. The rate is null when the run was too
+     * dry; the others go on alone), and the non-model time of the user's jobs claimed in that window. The rate is
+     * taken over whole rounds: k × slots completions from the window's first, over the time they took. Slots that
+     * started together complete together (at C = 8, eight completions every L), so a plain count over the window
+     * would gain or lose a round at each end. The rate is null when the run was too
      * short for one round, and may be 0.
      */
     private Map<String, Object> steadyState(String user, int slots) {
@@ -1194,7 +1198,7 @@ public final class Suite {
                     String.format(
                             Locale.ROOT,
                             "%s; whole run: %.2f vs %.2f jobs/s",
-                            LlmRun.STEADY,
+                            LlmRun.STEADY + LlmRun.WARMED_UP,
                             twoWorkers.wholeRate(),
                             oneWorker.wholeRate())));
 
