@@ -35,7 +35,7 @@ final class CpuUse {
      */
     static CpuUse start(Map<String, Supplier<Collection<Path>>> groups) {
         CpuUse use = new CpuUse(groups);
-        use.groups.forEach((name, pids) -> use.startTicks.put(name, ticks(pids.get())));
+        use.groups.forEach((name, stats) -> use.startTicks.put(name, ticks(stats.get())));
         use.startMachineBusy = machineBusyTicks();
         use.startNanos = System.nanoTime();
         return use;
@@ -124,8 +124,9 @@ final class CpuUse {
     }
 
     /**
-     * The ticks spent in the window, id by id: one that started in it counts from zero, one that ended in it
-     * counts nothing (its last ticks are gone with it; a plain difference of sums would go negative).
+     * The ticks spent in the window, process by process (or thread by thread): one that started in it counts from
+     * zero, one that ended in it counts nothing (its last ticks are gone with it; a plain difference of sums would go
+     * negative).
      */
     static <K> long since(Map<K, Long> atStart, Map<K, Long> atStop) {
         long sum = 0;

@@ -470,15 +470,12 @@ public final class Suite {
         long commits = commits() - commitsBefore;
         double rate = number(wholeRun(user), "rate");
         noopDrainRate = rate;
-        // profiled over a backlog of its own: a recording's start makes the worker recompile, which the rate must not
-        // pay (this backlog comes while the worker runs, only as fast as the suite submits it)
-        String profiled = user + "-profiled";
-        Profiler.start(worker.pid(), "pipeline");
-        submitMany(profiled, size.pipelineJobs());
-        awaitDone(profiled, size.pipelineJobs());
-        report.profile(
-                "2. Pipeline, no-op extractor, another backlog after the measured one: the worker",
-                Profiler.stop(worker.pid(), "pipeline", PROFILES, 12));
+        profileOverABacklog(
+                worker,
+                "pipeline",
+                user + "-profiled",
+                size.pipelineJobs(),
+                "2. Pipeline, no-op extractor, another backlog after the measured one: the worker");
         report.add(new Report.Figure(
                 "2. Pipeline, no-op extractor (offline, one worker)",
                 "jobs/s end to end (backlog drained)",
@@ -529,6 +526,20 @@ public final class Suite {
                 pickup.p50() <= bound,
                 String.format(Locale.ROOT, "p99 %.0f ms; includes the outbox relay", pickup.p99())));
         worker.close();
+    }
+
+    /**
+     * Records the worker with JFR over a backlog of {@code jobs} of its own, after the measured one and never during
+     * it: a recording's start instruments the JDK's socket and file classes, and the worker at C = 256 recompiled what
+     * had inlined them (its JIT at ~0.5 of a core through the measured half, ~0.15 without the recording). The
+     * backlog comes while the worker runs, only as fast as the suite submits it.
+     */
+    private void profileOverABacklog(ServiceProcess worker, String recording, String user, int jobs, String title)
+            throws Exception {
+        Profiler.start(worker.pid(), recording);
+        submitMany(user, jobs);
+        awaitDone(user, jobs);
+        report.profile(title, Profiler.stop(worker.pid(), recording, PROFILES, 12));
     }
 
     private long commits() {
@@ -716,14 +727,7 @@ public final class Suite {
         String cpuNote = cpu.stop();
         Map<String, double[]> atEnd = waits(started.get(0));
         if (profile != null) {
-            // over a backlog of its own, never the measured one: a recording's start instruments the JDK's socket and
-            // file classes, and the worker at C = 256 recompiled what had inlined them (its JIT at ~0.5 of a core
-            // through the measured half, ~0.15 without the recording)
-            String profiled = user + "-profiled";
-            submitMany(profiled, jobs);
-            Profiler.start(started.get(0).pid(), user);
-            awaitDone(profiled, jobs);
-            report.profile(profile, Profiler.stop(started.get(0).pid(), user, PROFILES, 12));
+            profileOverABacklog(started.get(0), user, user + "-profiled", jobs, profile);
         }
         String waits = waitsNote(halfway, atEnd) + "; over the second half, " + cpuNote + warmedUp;
         for (ServiceProcess w : started) {
