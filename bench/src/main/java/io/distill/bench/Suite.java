@@ -250,10 +250,15 @@ public final class Suite {
                 peak.get("rate").asDouble() >= 2_000 && peak.get("rate").asDouble() >= 0.15 * baseline,
                 String.format(
                         Locale.ROOT,
-                        "p50 %.1f ms, p99 %.1f ms at peak; %s (the rest: the load generator)",
+                        "p50 %.1f ms, p99 %.1f ms at peak; %s, of which the load generator %.2f (its JIT compiler"
+                                + " %.2f; over its warm-up rounds of %d s, %s)",
                         peak.get("p50").asDouble(),
                         peak.get("p99").asDouble(),
-                        peakCpu)));
+                        peakCpu,
+                        peak.get("cores").asDouble(),
+                        peak.get("jitCores").asDouble(),
+                        clientWarmup(),
+                        peak.get("warmupJit").asText())));
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < size.submitUsers(); u++) {
             tokens.add(stack.token(user + "-" + u));
@@ -667,7 +672,7 @@ public final class Suite {
                 + " completion until a worker's last claim";
         static final String WARMED_UP = ", on workers that first drained another user's backlogs of as many jobs,"
                 + " one after the other, until the first worker's JIT compiler used under " + JIT_SETTLED_CORES
-                + " of a core over one (at most " + MOST_WARM_UP_BACKLOGS + "; a warm-up)";
+                + " of a core over one (at most " + MOST_WARM_UP_ROUNDS + "; a warm-up)";
 
         String note(int jobs) {
             return String.format(
@@ -764,31 +769,47 @@ public final class Suite {
                 warmUp);
     }
 
-    /** A warm-up's end: the worker's JIT compiler under this share of a core over the last backlog. */
-    private static final double JIT_SETTLED_CORES = 0.1;
+    /** A warm-up's end: the service's JIT compiler under this share of a core over the last round. */
+    static final double JIT_SETTLED_CORES = 0.1;
 
-    private static final int MOST_WARM_UP_BACKLOGS = 4;
+    private static final int MOST_WARM_UP_ROUNDS = 4;
+
+    @FunctionalInterface
+    private interface WarmUpRound {
+        void run(int round) throws Exception;
+    }
 
     /**
-     * Backlogs of {@code jobs} of the warm-up user's, one after the other, until the worker's JIT compiler used under
-     * {@link #JIT_SETTLED_CORES} over the last (or {@link #MOST_WARM_UP_BACKLOGS} of them): on two cores the JIT of a
-     * worker at C = 256 took 0.51 / 0.25 / 0.23 / 0.13 of a core over four in a row, and what a long-lived worker no
-     * longer pays is no part of its rate. Returns how the warm-up went, for the note.
+     * Rounds of a warm-up, one after the other, until the JIT compiler of the process {@code pid} used under
+     * {@link #JIT_SETTLED_CORES} over the last (or {@link #MOST_WARM_UP_ROUNDS} of them): on two cores the JIT of a
+     * worker at C = 256 took 0.51 / 0.25 / 0.23 / 0.13 of a core over four in a row, and what a long-lived service no
+     * longer pays is no part of its figures. Returns the JIT's share of a core over each round, for the note.
      */
-    private String warmUp(ServiceProcess worker, String warmUpUser, int jobs) throws Exception {
+    private static List<String> untilJitSettles(long pid, WarmUpRound round) throws Exception {
         List<String> jit = new ArrayList<>();
-        for (int backlog = 1; backlog <= MOST_WARM_UP_BACKLOGS; backlog++) {
-            CpuUse cpu = CpuUse.start(Map.of("JIT", () -> CpuUse.threads(worker.pid(), CpuUse.JIT_THREADS)));
-            if (backlog > 1) {
-                submitMany(warmUpUser, jobs);
-            }
-            awaitDone(warmUpUser, backlog * jobs);
+        for (int r = 1; r <= MOST_WARM_UP_ROUNDS; r++) {
+            CpuUse cpu = CpuUse.start(Map.of("JIT", () -> CpuUse.threads(pid, CpuUse.JIT_THREADS)));
+            round.run(r);
             double cores = cpu.stopCores().get("JIT");
             jit.add(String.format(Locale.ROOT, "%.2f", cores));
             if (cores < JIT_SETTLED_CORES) {
                 break;
             }
         }
+        return jit;
+    }
+
+    /**
+     * Backlogs of {@code jobs} of the warm-up user's until the worker's JIT settles ({@link #untilJitSettles}); the
+     * first is already queued. Returns how the warm-up went, for the note.
+     */
+    private String warmUp(ServiceProcess worker, String warmUpUser, int jobs) throws Exception {
+        List<String> jit = untilJitSettles(worker.pid(), backlog -> {
+            if (backlog > 1) {
+                submitMany(warmUpUser, jobs);
+            }
+            awaitDone(warmUpUser, backlog * jobs);
+        });
         return String.format(
                 Locale.ROOT,
                 "warm-up: %d backlog(s) of %d jobs of another user, the worker's JIT compiler over each %s of a core",
@@ -1018,15 +1039,19 @@ public final class Suite {
                     stack.submit(names.get(0), "warm-up");
                     Thread.sleep(1_000);
                 }
-                // a first batch warms every hop (JIT, connections, partition fetch sessions); not measured
-                for (int j = 0; j < Math.max(5, size.progressJobs() / 3); j++) {
-                    stack.submit(names.get(j % users), "Warm-up " + j);
-                    Thread.sleep(100);
-                }
-                for (String name : names) {
-                    awaitDone(name, (int) db.count("select count(*) from extraction_jobs where user_id = ?", name));
-                }
-                Thread.sleep(2_000);
+                // batches like the measured one warm every hop (connections, partition fetch sessions) until the
+                // gateway's JIT settles: after one batch a third as large, its compiler took 0.28 of a core through
+                // the measured jobs at 1,000 connections
+                List<String> gatewayJit = untilJitSettles(gateway.pid(), batch -> {
+                    for (int j = 0; j < size.progressJobs(); j++) {
+                        stack.submit(names.get(j % users), "Warm-up " + batch + "." + j);
+                        Thread.sleep(100);
+                    }
+                    for (String name : names) {
+                        awaitDone(name, (int) db.count("select count(*) from extraction_jobs where user_id = ?", name));
+                    }
+                    Thread.sleep(2_000);
+                });
                 clients.latencies.clear();
                 double[] lagBefore = kafkaHop(gateway);
                 Map<String, Supplier<Collection<Path>>> busy = new LinkedHashMap<>();
@@ -1060,12 +1085,18 @@ public final class Suite {
                                 Locale.ROOT,
                                 "%d deliveries to %d clients of %d users; of which worker → gateway (the Kafka hop, "
                                         + "gateway's distill.ws.events.lag) %.1f ms on average; while the jobs ran, %s"
-                                        + " (the clients run in the bench suite)",
+                                        + " (the clients run in the bench suite); warm-up: %d batch(es) like the "
+                                        + "measured one, until the gateway's JIT compiler used under %s of a core "
+                                        + "over one (at most %d), over each %s",
                                 latency.count(),
                                 clients.size(),
                                 users,
                                 hopMs,
-                                cpuNote)));
+                                cpuNote,
+                                gatewayJit.size(),
+                                JIT_SETTLED_CORES,
+                                MOST_WARM_UP_ROUNDS,
+                                String.join(" / ", gatewayJit))));
                 report.add(new Report.Figure(
                         section,
                         "p99 at " + connections + " connections",

@@ -784,6 +784,7 @@ class HostileInputIT {
                             "processing_locks",
                             "tenant_key",
                             "job_state_transitions",
+                            "job_state_history",
                             "ocr_cache",
                             "llm_rate_buckets")) {
                         assertEquals("42501", sqlState("select * from " + table + " limit 1"), table);

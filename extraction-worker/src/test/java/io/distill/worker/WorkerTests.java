@@ -86,7 +86,7 @@ final class WorkerTests {
     List<String> history(UUID id) {
         return db
                 .query(
-                        "select coalesce(from_status, '-') || '>' || to_status as t from job_state_transitions "
+                        "select coalesce(from_status, '-') || '>' || to_status as t from job_state_history "
                                 + "where job_id = ? order by id",
                         id)
                 .stream()

@@ -96,6 +96,32 @@ class JobStatesInTheDatabaseTest {
         }
     }
 
+    @Test
+    void theHistoryIsTheCreationThenEachChangeOfStatus() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection db = owner();
+                Statement sql = db.createStatement()) {
+            sql.execute("insert into extraction_jobs (id, user_id, source_kind, source_text) values ('" + id
+                    + "', 'u', 'message', 't')");
+            for (String status : List.of("processing", "processing", "completed")) {
+                sql.execute("update extraction_jobs set status = '" + status + "' where id = '" + id + "'");
+            }
+            List<String> history = new ArrayList<>();
+            try (var rows = sql.executeQuery("select coalesce(from_status, '-') || '>' || to_status from"
+                    + " job_state_history where job_id = '" + id + "' order by id")) {
+                while (rows.next()) {
+                    history.add(rows.getString(1));
+                }
+            }
+            assertEquals(List.of("->pending", "pending>processing", "processing>completed"), history);
+            try (var rows = sql.executeQuery(
+                    "select count(*) from job_state_transitions where job_id = '" + id + "' and from_status is null")) {
+                rows.next();
+                assertEquals(0, rows.getInt(1), "the creation is the job's row, not a copy of it");
+            }
+        }
+    }
+
     private static Connection owner() throws SQLException {
         return DriverManager.getConnection(pg.jdbcUrl(), "postgres", "postgres");
     }

@@ -132,7 +132,7 @@ class JobLifecycleCommandsTest {
                 Json.read(messages.get(1).value(), JobMessage.class).jobId());
         List<String> history = db
                 .query(
-                        "select coalesce(from_status, '-') || '>' || to_status as t from job_state_transitions "
+                        "select coalesce(from_status, '-') || '>' || to_status as t from job_state_history "
                                 + "where job_id = ?::uuid order by id",
                         id)
                 .stream()
