@@ -17,12 +17,12 @@ create trigger extraction_jobs_transition
     for each row when (new.status is distinct from old.status) execute function record_job_transition();
 delete from job_state_transitions where from_status is null;
 
-create view job_state_history as
+-- security_invoker: read with the reader's rights and row security, not the owner's
+create view job_state_history with (security_invoker = true) as
     select job_id, from_status, to_status, lease_owner, error_code, next_retry_at, at, id
     from job_state_transitions
     union all
     select id, null, 'pending', null, null, null, created_at, 0 from extraction_jobs;
-revoke all on job_state_history from public;
 
 -- The legality check as before, but its function runs only when there is something to refuse: a
 -- trigger's WHEN is evaluated without entering PL/pgSQL, once per inserted or updated row.
@@ -33,3 +33,8 @@ create trigger extraction_jobs_legal_start
 create trigger extraction_jobs_legal_transition
     before update of status on extraction_jobs
     for each row when (new.status is distinct from old.status) execute function refuse_illegal_transition();
+
+-- Written by every submission and every change of status, read by nothing on a path that matters:
+-- the claim goes by id, the sweeper by the live index, a user's list by (user_id, created_at). In a
+-- full benchmark run it was scanned once (1,000 rows), the primary key 467,000 times.
+drop index if exists extraction_jobs_status_next_retry_idx;

@@ -56,7 +56,7 @@ public final class LoadGen {
     private final AtomicLong sequence = new AtomicLong();
     private long lastAccepted;
     private double lastJitCores;
-    private static final int MOST_WARM_UP_ROUNDS = 10;
+    static final int MOST_WARM_UP_ROUNDS = 10;
     private static final int MAX_OPEN_LOOP_IN_FLIGHT = 4096;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -78,7 +78,19 @@ public final class LoadGen {
                 new PoolOptions().setHttp1MaxSize(rate > 0 ? MAX_OPEN_LOOP_IN_FLIGHT : concurrency));
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            measure(args);
+            status = 0;
+        } catch (Exception | Error failed) {
+            failed.printStackTrace();
+        } finally {
+            System.exit(status); // the event loop's thread would keep the JVM, and the suite, waiting
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         LoadGen load = new LoadGen(
                 URI.create(args[0]), args[1].split(","), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         long warmupAccepted = 0;
@@ -97,7 +109,6 @@ public final class LoadGen {
         String result = load.run(Duration.ofSeconds(Long.parseLong(args[2])), warmupAccepted);
         System.out.println(
                 result.substring(0, result.length() - 1) + ",\"warmupJit\":\"" + String.join(" / ", warmupJit) + "\"}");
-        System.exit(0);
     }
 
     /**
@@ -155,10 +166,11 @@ public final class LoadGen {
             if (rate > 0) {
                 context.owner().setPeriodic(1, timer -> {
                     long now = System.nanoTime();
-                    long due = (long) ((Math.min(now, end) - start) * rate / 1e9);
-                    while (sent < due && pending.size() < MAX_OPEN_LOOP_IN_FLIGHT) {
-                        // the scheduled time, so a late send counts as latency, not as a lower rate
-                        send(start + (long) (sent * 1e9 / rate));
+                    long scheduled;
+                    while ((scheduled = start + (long) (sent * 1e9 / rate)) <= Math.min(now, end - 1)
+                            && pending.size() < MAX_OPEN_LOOP_IN_FLIGHT) {
+                        // from the scheduled time, so a late send counts as latency, not as a lower rate
+                        send(scheduled);
                     }
                     if (now >= end) {
                         context.owner().cancelTimer(timer);
@@ -187,9 +199,10 @@ public final class LoadGen {
         }
 
         private void answered(long message, long t0, AsyncResult<HttpClientResponse> answer) {
-            if (!pending.remove(message)) {
-                return; // after finish(): reported as unanswered already
+            if (result.isDone()) {
+                return; // after a stuck run's finish(): reported as unanswered already
             }
+            pending.remove(message);
             if (answered == latencies.length) {
                 latencies = Arrays.copyOf(latencies, answered * 2);
             }

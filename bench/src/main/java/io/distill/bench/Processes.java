@@ -2,6 +2,8 @@ package io.distill.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,19 +15,30 @@ final class Processes {
 
     static String run(List<String> command, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
+        // into a file, not a pipe: reading a pipe to its end would wait past the timeout for a process that hangs
+        Path output = Files.createTempFile("distill-bench-", ".out");
+        try {
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command + "\n" + printed(output));
+            }
+            String text = printed(output);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n" + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n" + text);
-        }
-        return text;
+    }
+
+    /** What a tool printed, whatever its bytes (a tool's output need not be valid UTF-8). */
+    private static String printed(Path output) throws IOException {
+        return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
     }
 
     /** The last line a tool printed: where the bench's own tools and the peers' scripts put their result, as JSON. */
