@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * Several tokens (comma-separated) spread the requests over several users, round robin. The same
  * load runs unmeasured for {@code warmupSeconds} first, in the same process, and again until this
  * process's JIT compiler used under {@link Suite#JIT_SETTLED_CORES} of a core over one such round (at
- * most ten), so that neither the server nor this client is measured while the JIT compiles its hot paths. The client is Vert.x's
- * on one event loop: the load runs on the same two cores as the system under test, so it has to
+ * most ten), so that neither the server nor this client is measured while the JIT compiles its hot
+ * paths. The client is Vert.x's on one event loop: the load runs on the same two cores as the system under test, so it has to
  * cost little (the JDK's HttpClient cost a third of the machine at 180 requests/s).
  * <p>{@code java … LoadGen <url> <token[,token…]> <seconds> <concurrency> <ratePerSecond or 0> [warmupSeconds]}
  */
@@ -115,9 +115,8 @@ public final class LoadGen {
      * Runs the load for {@code duration} and waits for every answer; the result as one line of JSON,
      * with the jobs the warm-up had accepted (stored too: whoever counts durable jobs needs them).
      * The whole run lives on the client's event loop (a closed loop sends the next request from the
-     * answer's callback, an open loop from a 1 ms timer): with a sending thread that handed each request
-     * to the loop and waited on a semaphore for each answer, two thread wake-ups per request made this
-     * process cost as much of the machine as the API it was measuring.
+     * answer's callback, an open loop from a 1 ms timer), not on a sending thread that hands each
+     * request to the loop and waits for each answer: no thread wake-ups per request.
      */
     private String run(Duration duration, long warmupAccepted) throws Exception {
         Run load = new Run(System.nanoTime(), duration.toNanos(), warmupAccepted);
