@@ -1,9 +1,11 @@
 package io.distill.bench;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,14 @@ class CpuUseTest {
                 "bench-probe-thread-with-a-long-name");
         named.start();
         try {
-            // the kernel cuts a thread's name to 15 characters
-            assertEquals(1, CpuUse.threads(self, List.of("bench-probe-thr")).size());
+            // the kernel cuts a thread's name to 15 characters; the new thread names itself once it runs
+            await("the probe thread under its kernel name")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(
+                            () -> CpuUse.threads(self, List.of("bench-probe-thr"))
+                                    .size(),
+                            n -> n == 1);
             assertTrue(CpuUse.threads(self, CpuUse.JIT_THREADS).size() >= 1, "a JVM has a compiler thread");
             assertTrue(CpuUse.threads(self, List.of("no such thread")).isEmpty());
             // a thread's own times: a sleeping thread uses next to nothing while this one spins
