@@ -23,6 +23,7 @@ final class CpuUse {
     private final Map<String, Supplier<Collection<Path>>> groups;
     private final Map<String, Map<Path, Long>> startTicks = new LinkedHashMap<>();
     private long startMachineBusy;
+    private long startMachineStolen;
     private long startNanos;
 
     private CpuUse(Map<String, Supplier<Collection<Path>>> groups) {
@@ -37,20 +38,22 @@ final class CpuUse {
         CpuUse use = new CpuUse(groups);
         use.groups.forEach((name, stats) -> use.startTicks.put(name, ticks(stats.get())));
         use.startMachineBusy = machineBusyTicks();
+        use.startMachineStolen = machineTicks(CpuUse::parseMachineStolen);
         use.startNanos = System.nanoTime();
         return use;
     }
 
-    /** "CPU in cores: api 0.65, PostgreSQL 1.07, whole machine 1.95 of 2". */
+    /** "CPU in cores: api 0.65, PostgreSQL 1.07, whole machine 1.95 of 2 (of which the host took 0.02: steal)". */
     String stop() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         List<String> parts = new ArrayList<>();
         stopCores(seconds).forEach((name, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, cores)));
         parts.add(String.format(
                 Locale.ROOT,
-                "whole machine %.2f of %d",
+                "whole machine %.2f of %d (of which the host took %.2f: steal)",
                 (machineBusyTicks() - startMachineBusy) / TICKS_PER_SECOND / seconds,
-                Runtime.getRuntime().availableProcessors()));
+                Runtime.getRuntime().availableProcessors(),
+                (machineTicks(CpuUse::parseMachineStolen) - startMachineStolen) / TICKS_PER_SECOND / seconds));
         return "CPU in cores: " + String.join(", ", parts);
     }
 
@@ -153,11 +156,25 @@ final class CpuUse {
     }
 
     private static long machineBusyTicks() {
+        return machineTicks(CpuUse::parseMachineBusy);
+    }
+
+    private static long machineTicks(java.util.function.ToLongFunction<String> fromCpuLine) {
         try {
-            return parseMachineBusy(Files.readAllLines(Path.of("/proc/stat")).get(0));
+            return fromCpuLine.applyAsLong(
+                    Files.readAllLines(Path.of("/proc/stat")).get(0));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * The ticks the hypervisor ran something else while this machine had work ({@code steal}, the 8th
+     * field): part of "busy", and a noisy neighbour's, not the figure's.
+     */
+    static long parseMachineStolen(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        return f.length > 8 ? Long.parseLong(f[8]) : 0;
     }
 
     /** The first line of /proc/stat, all CPUs: every state but idle and iowait. */

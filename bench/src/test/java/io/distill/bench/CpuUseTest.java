@@ -86,6 +86,8 @@ class CpuUseTest {
     void theMachineIsBusyInEveryStateButIdleAndIowait() {
         // user nice system idle iowait irq softirq steal guest guest_nice
         assertEquals(10 + 1 + 5 + 2 + 3 + 4, CpuUse.parseMachineBusy("cpu  10 1 5 1000 50 2 3 4 7 0"));
+        assertEquals(4, CpuUse.parseMachineStolen("cpu  10 1 5 1000 50 2 3 4 7 0"));
+        assertEquals(0, CpuUse.parseMachineStolen("cpu  10 1 5 1000"), "a kernel without the field");
     }
 
     @Test
@@ -99,7 +101,10 @@ class CpuUseTest {
         }
         String note = use.stop();
         assertTrue(spin > 0);
-        assertTrue(note.matches("CPU in cores: this JVM \\d+\\.\\d\\d, whole machine \\d+\\.\\d\\d of \\d+"), note);
+        assertTrue(
+                note.matches("CPU in cores: this JVM \\d+\\.\\d\\d, whole machine \\d+\\.\\d\\d of \\d+"
+                        + " \\(of which the host took \\d+\\.\\d\\d: steal\\)"),
+                note);
         double thisJvm = Double.parseDouble(note.replaceAll(".*this JVM (\\d+\\.\\d\\d).*", "$1"));
         assertTrue(thisJvm > 0.1, "a thread spinning through the window shows as CPU use: " + note);
     }
