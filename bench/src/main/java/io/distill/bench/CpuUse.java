@@ -37,10 +37,40 @@ final class CpuUse {
     static CpuUse start(Map<String, Supplier<Collection<Path>>> groups) {
         CpuUse use = new CpuUse(groups);
         use.groups.forEach((name, stats) -> use.startTicks.put(name, ticks(stats.get())));
-        use.startMachineBusy = machineBusyTicks();
-        use.startMachineStolen = machineTicks(CpuUse::parseMachineStolen);
+        String machine = machineCpuLine();
+        use.startMachineBusy = parseMachineBusy(machine);
+        use.startMachineStolen = parseMachineStolen(machine);
         use.startNanos = System.nanoTime();
         return use;
+    }
+
+    /** A warm-up's end: the service's JIT compiler under this share of a core over the last round. */
+    static final double JIT_SETTLED_CORES = 0.1;
+
+    /** One round of a warm-up (the first is round 1). */
+    @FunctionalInterface
+    interface WarmUpRound {
+        void run(int round) throws Exception;
+    }
+
+    /**
+     * Rounds of a warm-up, one after the other, until the JIT compiler of the process {@code pid} used under
+     * {@link #JIT_SETTLED_CORES} over the last (or {@code mostRounds} of them): on two cores the JIT of a worker at
+     * C = 256 took 0.51 / 0.25 / 0.23 / 0.13 of a core over four in a row, and what a long-lived process no longer
+     * pays is no part of its figures. Returns the JIT's share of a core over each round, for the note.
+     */
+    static List<String> untilJitSettles(long pid, int mostRounds, WarmUpRound round) throws Exception {
+        List<String> jit = new ArrayList<>();
+        for (int r = 1; r <= mostRounds; r++) {
+            CpuUse cpu = start(Map.of("JIT", () -> threads(pid, JIT_THREADS)));
+            round.run(r);
+            double cores = cpu.stopCores().get("JIT");
+            jit.add(String.format(Locale.ROOT, "%.2f", cores));
+            if (cores < JIT_SETTLED_CORES) {
+                break;
+            }
+        }
+        return jit;
     }
 
     /** "CPU in cores: api 0.65, PostgreSQL 1.07, whole machine 1.95 of 2 (of which the host took 0.02: steal)". */
@@ -48,12 +78,13 @@ final class CpuUse {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         List<String> parts = new ArrayList<>();
         stopCores(seconds).forEach((name, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, cores)));
+        String machine = machineCpuLine();
         parts.add(String.format(
                 Locale.ROOT,
                 "whole machine %.2f of %d (of which the host took %.2f: steal)",
-                (machineBusyTicks() - startMachineBusy) / TICKS_PER_SECOND / seconds,
+                (parseMachineBusy(machine) - startMachineBusy) / TICKS_PER_SECOND / seconds,
                 Runtime.getRuntime().availableProcessors(),
-                (machineTicks(CpuUse::parseMachineStolen) - startMachineStolen) / TICKS_PER_SECOND / seconds));
+                (parseMachineStolen(machine) - startMachineStolen) / TICKS_PER_SECOND / seconds));
         return "CPU in cores: " + String.join(", ", parts);
     }
 
@@ -155,16 +186,12 @@ final class CpuUse {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private static long machineBusyTicks() {
-        return machineTicks(CpuUse::parseMachineBusy);
-    }
-
-    private static long machineTicks(java.util.function.ToLongFunction<String> fromCpuLine) {
+    /** The first line of /proc/stat (all CPUs), or none where there is no /proc: the machine then counts nothing. */
+    private static String machineCpuLine() {
         try {
-            return fromCpuLine.applyAsLong(
-                    Files.readAllLines(Path.of("/proc/stat")).get(0));
+            return Files.readAllLines(Path.of("/proc/stat")).get(0);
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return "cpu";
         }
     }
 

@@ -14,7 +14,6 @@ import io.vertx.core.http.RequestOptions;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,7 @@ import java.util.stream.Collectors;
  * shows up as latency, not as a lower rate). Prints one line of JSON.
  * Several tokens (comma-separated) spread the requests over several users, round robin. The same
  * load runs unmeasured for {@code warmupSeconds} first, in the same process, and again until this
- * process's JIT compiler used under {@link Suite#JIT_SETTLED_CORES} of a core over one such round (at
+ * process's JIT compiler used under {@link CpuUse#JIT_SETTLED_CORES} of a core over one such round (at
  * most ten), so that neither the server nor this client is measured while the JIT compiles its hot
  * paths. The client is Vert.x's on one event loop: the load runs on the same two cores as the system under test, so it has to
  * cost little (the JDK's HttpClient cost a third of the machine at 180 requests/s).
@@ -55,7 +54,6 @@ public final class LoadGen {
 
     private final AtomicLong sequence = new AtomicLong();
     private long lastAccepted;
-    private double lastJitCores;
     static final int MOST_WARM_UP_ROUNDS = 10;
     private static final int MAX_OPEN_LOOP_IN_FLIGHT = 4096;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
@@ -93,20 +91,17 @@ public final class LoadGen {
     private static void measure(String[] args) throws Exception {
         LoadGen load = new LoadGen(
                 URI.create(args[0]), args[1].split(","), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
-        long warmupAccepted = 0;
-        List<String> warmupJit = new ArrayList<>();
         long warmupSeconds = args.length > 5 ? Long.parseLong(args[5]) : 0;
+        AtomicLong warmupAccepted = new AtomicLong();
         // rounds until this JVM's own JIT settles: after one round of 3 s its compiler still took 0.30 of a
         // core, two thirds of this process, through the measured run
-        while (warmupSeconds > 0 && warmupJit.size() < MOST_WARM_UP_ROUNDS) {
-            load.run(Duration.ofSeconds(warmupSeconds), 0);
-            warmupAccepted += load.lastAccepted;
-            warmupJit.add(String.format(Locale.ROOT, "%.2f", load.lastJitCores));
-            if (load.lastJitCores < Suite.JIT_SETTLED_CORES) {
-                break;
-            }
-        }
-        String result = load.run(Duration.ofSeconds(Long.parseLong(args[2])), warmupAccepted);
+        List<String> warmupJit = warmupSeconds == 0
+                ? List.of()
+                : CpuUse.untilJitSettles(ProcessHandle.current().pid(), MOST_WARM_UP_ROUNDS, round -> {
+                    load.run(Duration.ofSeconds(warmupSeconds), 0);
+                    warmupAccepted.addAndGet(load.lastAccepted);
+                });
+        String result = load.run(Duration.ofSeconds(Long.parseLong(args[2])), warmupAccepted.get());
         System.out.println(
                 result.substring(0, result.length() - 1) + ",\"warmupJit\":\"" + String.join(" / ", warmupJit) + "\"}");
     }
@@ -242,7 +237,6 @@ public final class LoadGen {
             double jitCores = jit.stopCores().get("JIT");
             Latencies l = Latencies.of(Arrays.copyOf(latencies, answered));
             lastAccepted = accepted;
-            lastJitCores = jitCores;
             result.complete(String.format(
                     Locale.ROOT,
                     "{\"sent\":%d,\"accepted\":%d,\"refused\":%d,\"limited\":%d,\"retryAfter\":%d,\"seconds\":%.3f,"

@@ -672,7 +672,7 @@ public final class Suite {
         static final String STEADY = "steady state: whole rounds of completions (k × C) from the last worker's first"
                 + " completion until a worker's last claim";
         static final String WARMED_UP = ", on workers that first drained another user's backlogs of as many jobs,"
-                + " one after the other, until the first worker's JIT compiler used under " + JIT_SETTLED_CORES
+                + " one after the other, until the first worker's JIT compiler used under " + CpuUse.JIT_SETTLED_CORES
                 + " of a core over one (at most " + MOST_WARM_UP_ROUNDS + "; a warm-up)";
 
         String note(int jobs) {
@@ -770,42 +770,14 @@ public final class Suite {
                 warmUp);
     }
 
-    /** A warm-up's end: the service's JIT compiler under this share of a core over the last round. */
-    static final double JIT_SETTLED_CORES = 0.1;
-
     private static final int MOST_WARM_UP_ROUNDS = 4;
 
-    @FunctionalInterface
-    private interface WarmUpRound {
-        void run(int round) throws Exception;
-    }
-
     /**
-     * Rounds of a warm-up, one after the other, until the JIT compiler of the process {@code pid} used under
-     * {@link #JIT_SETTLED_CORES} over the last (or {@link #MOST_WARM_UP_ROUNDS} of them): on two cores the JIT of a
-     * worker at C = 256 took 0.51 / 0.25 / 0.23 / 0.13 of a core over four in a row, and what a long-lived service no
-     * longer pays is no part of its figures. Returns the JIT's share of a core over each round, for the note.
-     */
-    private static List<String> untilJitSettles(long pid, WarmUpRound round) throws Exception {
-        List<String> jit = new ArrayList<>();
-        for (int r = 1; r <= MOST_WARM_UP_ROUNDS; r++) {
-            CpuUse cpu = CpuUse.start(Map.of("JIT", () -> CpuUse.threads(pid, CpuUse.JIT_THREADS)));
-            round.run(r);
-            double cores = cpu.stopCores().get("JIT");
-            jit.add(String.format(Locale.ROOT, "%.2f", cores));
-            if (cores < JIT_SETTLED_CORES) {
-                break;
-            }
-        }
-        return jit;
-    }
-
-    /**
-     * Backlogs of {@code jobs} of the warm-up user's until the worker's JIT settles ({@link #untilJitSettles}); the
+     * Backlogs of {@code jobs} of the warm-up user's until the worker's JIT settles ({@link CpuUse#untilJitSettles}); the
      * first is already queued. Returns how the warm-up went, for the note.
      */
     private String warmUp(ServiceProcess worker, String warmUpUser, int jobs) throws Exception {
-        List<String> jit = untilJitSettles(worker.pid(), backlog -> {
+        List<String> jit = CpuUse.untilJitSettles(worker.pid(), MOST_WARM_UP_ROUNDS, backlog -> {
             if (backlog > 1) {
                 submitMany(warmUpUser, jobs);
             }
@@ -1043,7 +1015,7 @@ public final class Suite {
                 // batches like the measured one warm every hop (connections, partition fetch sessions) until the
                 // gateway's JIT settles: after one batch a third as large, its compiler took 0.28 of a core through
                 // the measured jobs at 1,000 connections
-                List<String> gatewayJit = untilJitSettles(gateway.pid(), batch -> {
+                List<String> gatewayJit = CpuUse.untilJitSettles(gateway.pid(), MOST_WARM_UP_ROUNDS, batch -> {
                     for (int j = 0; j < size.progressJobs(); j++) {
                         stack.submit(names.get(j % users), "Warm-up " + batch + "." + j);
                         Thread.sleep(100);
@@ -1095,7 +1067,7 @@ public final class Suite {
                                 hopMs,
                                 cpuNote,
                                 gatewayJit.size(),
-                                JIT_SETTLED_CORES,
+                                CpuUse.JIT_SETTLED_CORES,
                                 MOST_WARM_UP_ROUNDS,
                                 String.join(" / ", gatewayJit))));
                 report.add(new Report.Figure(
