@@ -1,10 +1,11 @@
 package io.distill.worker;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.distill.worker.OpenAiStub.answer;
+import static io.distill.worker.OpenAiStub.answersInTurn;
 import static io.distill.worker.OpenAiStub.completion;
 import static io.distill.worker.OpenAiStub.error;
 import static io.distill.worker.OpenAiStub.forJob;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.distill.model.Json;
 import io.distill.model.files.LocalFileStorage;
@@ -414,18 +416,11 @@ class LlmExtractionTest {
     void a429WithRetryAfterIsNotAskedAgainBeforeItsTime() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario("429-" + id)
-                        .whenScenarioStateIs(STARTED)
-                        .willReturn(error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini")
-                                .withHeader("Retry-After", "20"))
-                        .willSetStateTo("cooled"));
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario("429-" + id)
-                        .whenScenarioStateIs("cooled")
-                        .willReturn(answer("broker-report")));
+        answersInTurn(
+                id,
+                error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini")
+                        .withHeader("Retry-After", "20"),
+                answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
 
@@ -461,30 +456,46 @@ class LlmExtractionTest {
     void twoServerErrorsThenSuccessRetriesTwice() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
-        String scenario = "500-" + id;
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario(scenario)
-                        .whenScenarioStateIs(STARTED)
-                        .willReturn(error(500, "server_error", null, "The server had an error"))
-                        .willSetStateTo("once"));
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario(scenario)
-                        .whenScenarioStateIs("once")
-                        .willReturn(error(503, "server_error", null, "overloaded"))
-                        .willSetStateTo("twice"));
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario(scenario)
-                        .whenScenarioStateIs("twice")
-                        .willReturn(answer("broker-report")));
+        answersInTurn(
+                id,
+                error(500, "server_error", null, "The server had an error"),
+                error(503, "server_error", null, "overloaded"),
+                answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
         Map<String, Object> job = job(id);
         assertEquals(2, job.get("retry_count"));
         assertEquals(3, requests(id));
         assertEquals(3, job.get("llm_calls"));
+    }
+
+    @Test
+    void aConnectionResetBeforeAnyAnswerIsSentOnceMoreWithinTheAttempt() {
+        UUID project = t.insertProject("u1", "broker-report");
+        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        answersInTurn(id, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), answer("broker-report"));
+        t.enqueue(id);
+        awaitTerminal(id, "completed");
+        Map<String, Object> job = job(id);
+        assertEquals(0, job.get("retry_count"), "no attempt of the job was spent on the socket");
+        assertEquals(2, requests(id));
+        assertEquals(2, job.get("llm_calls"));
+    }
+
+    @Test
+    void aProviderThatDropsEveryConnectionFailsAsUnavailableAfterTheJobsRetries() {
+        UUID project = t.insertProject("u1", "broker-report");
+        UUID id = t.insertProjectJob("u1", project, REPORT, 1);
+        OpenAiStub.server().stubFor(forJob(id).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+        t.enqueue(id);
+        awaitTerminal(id, "failed");
+        Map<String, Object> job = job(id);
+        assertEquals("provider_error", job.get("error_code"));
+        assertTrue(job.get("error_message").toString().startsWith("unavailable"), job.toString());
+        assertEquals(1, job.get("retry_count"));
+        // each of the two attempts: its request, and once more at once
+        assertEquals(4, requests(id));
+        assertEquals(4, job.get("llm_calls"));
     }
 
     @Test
@@ -506,18 +517,7 @@ class LlmExtractionTest {
     void malformedJsonRepairedByTheRePromptCompletes() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 3);
-        String scenario = "repair-" + id;
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario(scenario)
-                        .whenScenarioStateIs(STARTED)
-                        .willReturn(completion("Sure! Here is the JSON: {\"record\": ", "stop", null))
-                        .willSetStateTo("asked"));
-        OpenAiStub.server()
-                .stubFor(forJob(id)
-                        .inScenario(scenario)
-                        .whenScenarioStateIs("asked")
-                        .willReturn(answer("broker-report")));
+        answersInTurn(id, completion("Sure! Here is the JSON: {\"record\": ", "stop", null), answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
         assertEquals(2, requests(id));

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.distill.model.Json;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -62,6 +64,18 @@ public class OpenAiStub implements QuarkusTestResourceLifecycleManager {
 
     static MappingBuilder forJob(UUID job) {
         return post(urlEqualTo(PATH)).withRequestBody(containing(job.toString()));
+    }
+
+    /** The job's requests get these answers one after the other; the last answers every request after it. */
+    static void answersInTurn(UUID job, ResponseDefinitionBuilder... answers) {
+        String scenario = "in-turn-" + job;
+        for (int i = 0; i < answers.length; i++) {
+            ScenarioMappingBuilder request = forJob(job)
+                    .inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answered-" + i)
+                    .willReturn(answers[i]);
+            server.stubFor(i + 1 < answers.length ? request.willSetStateTo("answered-" + (i + 1)) : request);
+        }
     }
 
     /** A recorded answer (test resource {@code openai/<name>.answer.json}) as a chat.completion. */

@@ -32,16 +32,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
 
 /**
  * LLM_EXTRACT against any OpenAI-compatible endpoint through langchain4j's OpenAI model (on the
  * Quarkus REST client of quarkus-langchain4j-openai): structured output with the project's JSON
  * Schema, long documents in parts merged in order, a bounded re-prompt for malformed or truncated
  * answers, and every value grounded in a quote. The client's own retries are off: the job's retry
- * policy is the only retry layer, so each HTTP request is one counted attempt.
+ * policy is the retry layer, and each HTTP request is a counted call. One exception: a request
+ * whose connection was lost before any answer is sent once more at once (see {@link #chat}).
  */
 public class OpenAiExtractor implements Extractor {
     public static final String NAME = "openai-compatible";
+    private static final Logger LOG = Logger.getLogger(OpenAiExtractor.class);
     private static final double UNGROUNDED_FACTOR = 0.5;
     private static final double UNQUOTED_FACTOR = 0.75;
 
@@ -173,6 +176,34 @@ public class OpenAiExtractor implements Extractor {
         // unreachable: the loop returns or throws
     }
 
+    /**
+     * One request, and once more at once on a fresh connection if the first lost its connection
+     * before any answer: a pooled connection the provider had just closed, or a reset. As OpenAI's
+     * own SDKs do; otherwise the job would wait out a retry's backoff and its place in the queue
+     * (~20 s behind a backlog in the bench) for a fault of the socket. Both requests are counted.
+     */
+    private ChatResponse chat(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, String tag) {
+        ChatRequest request = ChatRequest.builder()
+                .messages(conversation)
+                .parameters(OpenAiChatRequestParameters.builder()
+                        .overrideWith(parameters)
+                        .user(tag)
+                        .build())
+                .build();
+        try {
+            return model.chat(request);
+        } catch (RuntimeException failure) {
+            if (!ProviderFaults.connectionLost(failure)) {
+                throw failure;
+            }
+            LOG.warnf(
+                    "provider connection lost before an answer, sending once more: %s",
+                    ProviderFaults.describe(failure));
+            rateLimiter.acquire(provider);
+            return model.chat(request);
+        }
+    }
+
     private ChatResponse call(
             List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, ExtractionRequest request) {
         checkTokenCap(conversation, request);
@@ -182,13 +213,7 @@ public class OpenAiExtractor implements Extractor {
         ProviderCalls.Tally tally = ProviderCalls.open(tag);
         ChatResponse response;
         try {
-            response = model.chat(ChatRequest.builder()
-                    .messages(conversation)
-                    .parameters(OpenAiChatRequestParameters.builder()
-                            .overrideWith(parameters)
-                            .user(tag)
-                            .build())
-                    .build());
+            response = chat(conversation, parameters, tag);
         } catch (RuntimeException failure) {
             if (tally.usage() != null) {
                 // answered, then thrown (a refusal): its tokens are billed all the same

@@ -9,6 +9,8 @@ import io.distill.model.ErrorClass;
 import io.distill.worker.pipeline.PipelineException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +20,8 @@ import java.util.Locale;
  * (final: the same request gets the same answer).
  */
 final class ProviderFaults {
+    private static final int MOST_CAUSES = 16;
+
     private ProviderFaults() {}
 
     static PipelineException classify(RuntimeException failure, Duration retryAfter) {
@@ -55,8 +59,32 @@ final class ProviderFaults {
         return retryable("unavailable", failure.getClass().getSimpleName() + ": " + shorten(body), failure);
     }
 
+    /**
+     * The request's connection failed before any answer (closed, reset, refused): no HTTP status,
+     * no timeout, an I/O failure or a closed connection in the causes.
+     */
+    static boolean connectionLost(RuntimeException failure) {
+        if (statusOf(failure) != null || isTimeout(failure)) {
+            return false;
+        }
+        for (Throwable t : causes(failure)) {
+            if (t instanceof java.io.IOException || t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure's class and message, flattened and cut short, for a log line. */
+    static String describe(RuntimeException failure) {
+        List<Throwable> causes = causes(failure);
+        Throwable root = causes.get(causes.size() - 1);
+        return failure.getClass().getSimpleName() + " (" + root.getClass().getName() + ": "
+                + shorten(String.valueOf(root.getMessage())) + ")";
+    }
+
     private static Integer statusOf(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : causes(failure)) {
             if (t instanceof HttpException http) {
                 return http.statusCode();
             }
@@ -65,7 +93,7 @@ final class ProviderFaults {
     }
 
     private static boolean isTimeout(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : causes(failure)) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (t instanceof dev.langchain4j.exception.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException
@@ -76,6 +104,15 @@ final class ProviderFaults {
             }
         }
         return false;
+    }
+
+    /** The failure and its causes, at most {@value #MOST_CAUSES} (a chain may loop). */
+    private static List<Throwable> causes(Throwable failure) {
+        List<Throwable> causes = new ArrayList<>();
+        for (Throwable t = failure; t != null && causes.size() < MOST_CAUSES; t = t.getCause()) {
+            causes.add(t);
+        }
+        return causes;
     }
 
     private static PipelineException permanent(String kind, String detail, Throwable cause) {
