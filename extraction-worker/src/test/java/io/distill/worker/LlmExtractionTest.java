@@ -483,6 +483,23 @@ class LlmExtractionTest {
     }
 
     @Test
+    void aResetAfterTheModelHadTimeToAnswerIsLeftToTheJobsRetry() {
+        UUID project = t.insertProject("u1", "broker-report");
+        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        // a reset 1.5 s in may come after the provider billed the request: not sent again at once
+        answersInTurn(
+                id,
+                aResponse().withFixedDelay(1500).withFault(Fault.CONNECTION_RESET_BY_PEER),
+                answer("broker-report"));
+        t.enqueue(id);
+        awaitTerminal(id, "completed");
+        Map<String, Object> job = job(id);
+        assertEquals(1, job.get("retry_count"));
+        assertEquals(2, requests(id));
+        assertEquals(2, job.get("llm_calls"));
+    }
+
+    @Test
     void aProviderThatDropsEveryConnectionFailsAsUnavailableAfterTheJobsRetries() {
         UUID project = t.insertProject("u1", "broker-report");
         UUID id = t.insertProjectJob("u1", project, REPORT, 1);

@@ -23,6 +23,7 @@ import io.distill.worker.formats.DocumentModel;
 import io.distill.worker.pipeline.PipelineException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -40,11 +41,14 @@ import org.jboss.logging.Logger;
  * Schema, long documents in parts merged in order, a bounded re-prompt for malformed or truncated
  * answers, and every value grounded in a quote. The client's own retries are off: the job's retry
  * policy is the retry layer, and each HTTP request is a counted call. One exception: a request
- * whose connection was lost before any answer is sent once more at once (see {@link #chat}).
+ * whose connection was lost at once, before any answer, is sent once more (see {@link #chat}).
  */
 public class OpenAiExtractor implements Extractor {
     public static final String NAME = "openai-compatible";
     private static final Logger LOG = Logger.getLogger(OpenAiExtractor.class);
+    /** A connection found closed fails within a round trip; a reset seconds in may have been billed. */
+    private static final Duration QUICK_FAILURE = Duration.ofSeconds(1);
+
     private static final double UNGROUNDED_FACTOR = 0.5;
     private static final double UNQUOTED_FACTOR = 0.75;
 
@@ -177,12 +181,18 @@ public class OpenAiExtractor implements Extractor {
     }
 
     /**
-     * One request, and once more at once on a fresh connection if the first lost its connection
-     * before any answer: a pooled connection the provider had just closed, or a reset. As OpenAI's
-     * own SDKs do; otherwise the job would wait out a retry's backoff and its place in the queue
-     * (~20 s behind a backlog in the bench) for a fault of the socket. Both requests are counted.
+     * One request, and once more at once if the first lost its connection before any answer: a
+     * pooled connection the provider had just closed, or a reset. As OpenAI's own SDKs do; otherwise
+     * the job would wait out a retry's backoff and its place in the queue (~20 s behind a backlog in
+     * the bench) for a fault of the socket. Only a quick failure with no answer read is sent again:
+     * a reset while the model was writing, or an answer whose body came, may have been billed. Both
+     * requests are counted.
      */
-    private ChatResponse chat(List<ChatMessage> conversation, OpenAiChatRequestParameters parameters, String tag) {
+    private ChatResponse chat(
+            List<ChatMessage> conversation,
+            OpenAiChatRequestParameters parameters,
+            String tag,
+            ProviderCalls.Tally tally) {
         ChatRequest request = ChatRequest.builder()
                 .messages(conversation)
                 .parameters(OpenAiChatRequestParameters.builder()
@@ -190,16 +200,21 @@ public class OpenAiExtractor implements Extractor {
                         .user(tag)
                         .build())
                 .build();
+        long sent = System.nanoTime();
         try {
             return model.chat(request);
         } catch (RuntimeException failure) {
-            if (!ProviderFaults.connectionLost(failure)) {
+            boolean quick = System.nanoTime() - sent < QUICK_FAILURE.toNanos();
+            if (!quick || tally.answered() || !ProviderFaults.connectionLost(failure)) {
                 throw failure;
             }
             LOG.warnf(
                     "provider connection lost before an answer, sending once more: %s",
                     ProviderFaults.describe(failure));
             rateLimiter.acquire(provider);
+            if (Thread.currentThread().isInterrupted()) {
+                throw failure; // the stage's deadline or a lost lease: no second request
+            }
             return model.chat(request);
         }
     }
@@ -213,7 +228,7 @@ public class OpenAiExtractor implements Extractor {
         ProviderCalls.Tally tally = ProviderCalls.open(tag);
         ChatResponse response;
         try {
-            response = chat(conversation, parameters, tag);
+            response = chat(conversation, parameters, tag, tally);
         } catch (RuntimeException failure) {
             if (tally.usage() != null) {
                 // answered, then thrown (a refusal): its tokens are billed all the same

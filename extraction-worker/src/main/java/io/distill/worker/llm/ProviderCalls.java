@@ -33,6 +33,7 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
     /** Requests made under one tag, the last Retry-After the provider gave, and the tokens of the last answer. */
     public static final class Tally {
         private final AtomicInteger requests = new AtomicInteger();
+        private volatile boolean answered;
         private volatile Duration retryAfter;
         private volatile Usage usage;
 
@@ -43,6 +44,11 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
 
         public int requests() {
             return requests.get();
+        }
+
+        /** Whether an answer's body began to be read for this tag (whether or not it parsed). */
+        public boolean answered() {
+            return answered;
         }
 
         public Duration retryAfter() {
@@ -73,6 +79,9 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
     /** Reads the answer as the client does, and keeps its token usage under the request's tag. */
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws java.io.IOException {
+        if (context.getProperty(TAG) instanceof String tag && OPEN.get(tag) != null) {
+            OPEN.get(tag).answered = true;
+        }
         Object body = context.proceed();
         if (body instanceof ChatCompletionResponse response
                 && response.usage() != null

@@ -1,5 +1,6 @@
 package io.distill.worker.llm;
 
+import com.fasterxml.jackson.core.JacksonException;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.HttpException;
@@ -7,6 +8,9 @@ import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import io.distill.model.ErrorClass;
 import io.distill.worker.pipeline.PipelineException;
+import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,19 +64,22 @@ final class ProviderFaults {
     }
 
     /**
-     * The request's connection failed before any answer (closed, reset, refused): no HTTP status,
-     * no timeout, an I/O failure or a closed connection in the causes.
+     * The request's connection failed (closed, reset, refused): no HTTP status, no timeout, an I/O
+     * failure of the socket among the causes. An answer that did not parse (Jackson's exceptions
+     * are I/O exceptions too) and an interrupted read are not.
      */
     static boolean connectionLost(RuntimeException failure) {
         if (statusOf(failure) != null || isTimeout(failure)) {
             return false;
         }
+        boolean socket = false;
         for (Throwable t : causes(failure)) {
-            if (t instanceof java.io.IOException || t instanceof io.vertx.core.http.HttpClosedException) {
-                return true;
+            if (t instanceof JacksonException || t instanceof InterruptedIOException) {
+                return false;
             }
+            socket |= t instanceof IOException || t instanceof HttpClosedException;
         }
-        return false;
+        return socket;
     }
 
     /** The failure's class and message, flattened and cut short, for a log line. */

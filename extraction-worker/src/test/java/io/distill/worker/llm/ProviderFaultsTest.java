@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.langchain4j.exception.HttpException;
 import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -25,9 +29,20 @@ class ProviderFaultsTest {
 
     @Test
     void anAnswerATimeoutOrAnotherFailureIsNot() {
-        assertFalse(ProviderFaults.connectionLost(new HttpException(503, "overloaded")));
+        HttpException answered = new HttpException(503, "overloaded");
+        answered.initCause(new SocketException("Connection reset"));
+        assertFalse(ProviderFaults.connectionLost(wrapped(answered)), "an HTTP status was seen");
         assertFalse(ProviderFaults.connectionLost(wrapped(new SocketTimeoutException("Read timed out"))));
+        assertFalse(ProviderFaults.connectionLost(wrapped(new IOException("connection timed out: /10.0.0.1:443"))));
         assertFalse(ProviderFaults.connectionLost(new IllegalStateException("no parser for the answer")));
+    }
+
+    @Test
+    void anAnswerThatDidNotParseOrAnInterruptedReadIsNot() {
+        // Jackson's exceptions are I/O exceptions: a body that came and did not parse was an answer
+        assertFalse(ProviderFaults.connectionLost(
+                wrapped(new JsonParseException((JsonParser) null, "Unexpected character ('<')"))));
+        assertFalse(ProviderFaults.connectionLost(wrapped(new InterruptedIOException("interrupted"))));
     }
 
     @Test
