@@ -33,10 +33,11 @@ import java.util.stream.Collectors;
  * shows up as latency, not as a lower rate). Prints one line of JSON.
  * Several tokens (comma-separated) spread the requests over several users, round robin. The same
  * load runs unmeasured for {@code warmupSeconds} first, in the same process, and again until this
- * process's JIT compiler used under {@link CpuUse#JIT_SETTLED_CORES} of a core over one such round (at
- * most ten), so that neither the server nor this client is measured while the JIT compiles its hot
- * paths. The client is Vert.x's on one event loop: the load runs on the same two cores as the system under test, so it has to
- * cost little (the JDK's HttpClient cost a third of the machine at 180 requests/s).
+ * process's JIT compiler used under {@link CpuUse#JIT_SETTLED_CORES} of a core over one such round
+ * (at most ten), so that neither the server nor this client is measured while the JIT compiles its
+ * hot paths. The client is Vert.x's on one event loop: the load runs on the same two cores as the
+ * system under test, so it has to cost little (the JDK's HttpClient cost a third of the machine at
+ * 180 requests/s).
  * <p>{@code java … LoadGen <url> <token[,token…]> <seconds> <concurrency> <ratePerSecond or 0> [warmupSeconds]}
  */
 public final class LoadGen {

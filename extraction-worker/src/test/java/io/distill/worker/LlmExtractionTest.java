@@ -117,6 +117,14 @@ class LlmExtractionTest {
                 .get(0);
     }
 
+    /** The job's retries, and its model requests as the server counted them and as the job did (every one). */
+    private void assertRetriesAndRequests(UUID id, int retries, int requests) {
+        Map<String, Object> job = job(id);
+        assertEquals(retries, job.get("retry_count"), job.toString());
+        assertEquals(requests, requests(id));
+        assertEquals(requests, job.get("llm_calls"));
+    }
+
     private JsonNode result(UUID id) {
         return Json.read(
                 t.db.query("select result::text as r from extraction_jobs where id = ?", id)
@@ -447,9 +455,7 @@ class LlmExtractionTest {
         Map<String, Object> job = job(id);
         assertEquals("provider_error", job.get("error_code"));
         assertTrue(job.get("error_message").toString().startsWith("timeout"), job.toString());
-        assertEquals(1, job.get("retry_count"));
-        assertEquals(2, requests(id));
-        assertEquals(2, job.get("llm_calls"));
+        assertRetriesAndRequests(id, 1, 2);
     }
 
     @Test
@@ -463,10 +469,7 @@ class LlmExtractionTest {
                 answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
-        Map<String, Object> job = job(id);
-        assertEquals(2, job.get("retry_count"));
-        assertEquals(3, requests(id));
-        assertEquals(3, job.get("llm_calls"));
+        assertRetriesAndRequests(id, 2, 3);
     }
 
     @Test
@@ -476,10 +479,8 @@ class LlmExtractionTest {
         answersInTurn(id, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
-        Map<String, Object> job = job(id);
-        assertEquals(0, job.get("retry_count"), "no attempt of the job was spent on the socket");
-        assertEquals(2, requests(id));
-        assertEquals(2, job.get("llm_calls"));
+        // no attempt of the job was spent on the socket
+        assertRetriesAndRequests(id, 0, 2);
     }
 
     @Test
@@ -493,10 +494,7 @@ class LlmExtractionTest {
                 answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
-        Map<String, Object> job = job(id);
-        assertEquals(1, job.get("retry_count"));
-        assertEquals(2, requests(id));
-        assertEquals(2, job.get("llm_calls"));
+        assertRetriesAndRequests(id, 1, 2);
     }
 
     @Test
@@ -509,10 +507,8 @@ class LlmExtractionTest {
         Map<String, Object> job = job(id);
         assertEquals("provider_error", job.get("error_code"));
         assertTrue(job.get("error_message").toString().startsWith("unavailable"), job.toString());
-        assertEquals(1, job.get("retry_count"));
         // each of the two attempts: its request, and once more at once
-        assertEquals(4, requests(id));
-        assertEquals(4, job.get("llm_calls"));
+        assertRetriesAndRequests(id, 1, 4);
     }
 
     @Test
@@ -748,9 +744,8 @@ class LlmExtractionTest {
         Map<String, Object> job = job(id);
         assertEquals("provider_error", job.get("error_code"));
         assertTrue(job.get("error_message").toString().startsWith(kind + ":"), job.toString());
-        assertEquals(0, job.get("retry_count"), kind + " is not retried");
-        assertEquals(1, requests(id));
-        assertEquals(1, job.get("llm_calls"));
+        // not retried
+        assertRetriesAndRequests(id, 0, 1);
     }
 
     @Test

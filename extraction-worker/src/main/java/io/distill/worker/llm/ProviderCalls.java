@@ -76,18 +76,16 @@ public class ProviderCalls implements ClientRequestFilter, ClientResponseFilter,
         }
     }
 
-    /** Reads the answer as the client does, and keeps its token usage under the request's tag. */
+    /** Reads the answer as the client does, and marks it answered and keeps its token usage under the request's tag. */
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws java.io.IOException {
-        if (context.getProperty(TAG) instanceof String tag && OPEN.get(tag) != null) {
-            OPEN.get(tag).answered = true;
+        Tally tally = context.getProperty(TAG) instanceof String tag ? OPEN.get(tag) : null;
+        if (tally != null) {
+            tally.answered = true;
         }
         Object body = context.proceed();
-        if (body instanceof ChatCompletionResponse response
-                && response.usage() != null
-                && context.getProperty(TAG) instanceof String tag
-                && OPEN.get(tag) != null) {
-            OPEN.get(tag).usage = response.usage();
+        if (tally != null && body instanceof ChatCompletionResponse response && response.usage() != null) {
+            tally.usage = response.usage();
         }
         return body;
     }
