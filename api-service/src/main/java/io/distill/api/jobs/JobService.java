@@ -35,7 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class JobService {
     private static final String BY_KEY =
             "select id, status, request_hash from extraction_jobs where user_id = $1 and idempotency_key = $2";
-    private static final String ONE = "select * from extraction_jobs where id = $1 and user_id = $2";
+    private static final String ONE =
+            "select " + JobView.COLUMNS + " from extraction_jobs where id = $1 and user_id = $2";
 
     private final OutboxRelay relay;
     private final Tenants tenants;

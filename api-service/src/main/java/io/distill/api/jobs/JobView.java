@@ -51,6 +51,12 @@ public record JobView(
         }
     }
 
+    /** Named, not {@code *}: a statement the client keeps prepared must not change its columns when a migration adds one. */
+    static final String COLUMNS = "id, status, progress, current_stage, event_seq, source_kind, filename, format,"
+            + " file_size, file_url, content_sha256, record_id, field_id, attachment_id, reused_from, run_id, metadata,"
+            + " options, project_id, project_version, llm_calls, result, error_code, error_message, retry_count,"
+            + " max_retries, next_retry_at, stage_timings, created_at, started_at, completed_at, updated_at";
+
     static JobView of(Row row) {
         return new JobView(
                 row.getUUID("id"),
