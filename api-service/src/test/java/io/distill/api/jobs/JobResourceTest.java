@@ -341,8 +341,7 @@ class JobResourceTest {
 
     @Test
     void aJobStaysReadableAfterAMigrationAddsAColumn() {
-        // the pool keeps its statements prepared: one that read * would now fail with "cached plan must not change
-        // result type"
+        // statements stay prepared: a read of * would fail with "cached plan must not change result type"
         String id = TestAuth.submit(user, "read before and after a new column");
         for (int read = 0; read < 25; read++) {
             TestAuth.as(user).get("/api/jobs/" + id).then().statusCode(200);
