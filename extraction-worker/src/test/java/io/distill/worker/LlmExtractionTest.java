@@ -110,6 +110,11 @@ class LlmExtractionTest {
         return id;
     }
 
+    /** A broker report of user u1, in a project of its template, allowed {@code maxRetries} retries. */
+    private UUID reportJob(int maxRetries) {
+        return t.insertProjectJob("u1", t.insertProject("u1", "broker-report"), REPORT, maxRetries);
+    }
+
     private Map<String, Object> job(UUID id) {
         return t.db.query(
                         "select status, error_code, error_message, retry_count, llm_calls from extraction_jobs where id = ?",
@@ -422,8 +427,7 @@ class LlmExtractionTest {
 
     @Test
     void a429WithRetryAfterIsNotAskedAgainBeforeItsTime() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         answersInTurn(
                 id,
                 error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini")
@@ -446,8 +450,7 @@ class LlmExtractionTest {
 
     @Test
     void aProviderThatHangsPastTheTimeoutIsRetriedThenFails() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 1);
+        UUID id = reportJob(1);
         OpenAiStub.server()
                 .stubFor(forJob(id).willReturn(answer("broker-report").withFixedDelay(6000)));
         t.enqueue(id);
@@ -460,8 +463,7 @@ class LlmExtractionTest {
 
     @Test
     void twoServerErrorsThenSuccessRetriesTwice() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         answersInTurn(
                 id,
                 error(500, "server_error", null, "The server had an error"),
@@ -474,8 +476,7 @@ class LlmExtractionTest {
 
     @Test
     void aConnectionResetBeforeAnyAnswerIsSentOnceMoreWithinTheAttempt() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         answersInTurn(id, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
@@ -485,8 +486,7 @@ class LlmExtractionTest {
 
     @Test
     void aResetAfterTheModelHadTimeToAnswerIsLeftToTheJobsRetry() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         // a reset 1.5 s in may come after the provider billed the request: not sent again at once
         answersInTurn(
                 id,
@@ -499,8 +499,7 @@ class LlmExtractionTest {
 
     @Test
     void aProviderThatDropsEveryConnectionFailsAsUnavailableAfterTheJobsRetries() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 1);
+        UUID id = reportJob(1);
         OpenAiStub.server().stubFor(forJob(id).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
         t.enqueue(id);
         awaitTerminal(id, "failed");
@@ -513,8 +512,7 @@ class LlmExtractionTest {
 
     @Test
     void truncatedJsonIsAskedAgainOnceThenFailsAsMalformed() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         String cut = OpenAiStub.resource("openai/broker-report.answer.json").substring(0, 300);
         OpenAiStub.server().stubFor(forJob(id).willReturn(completion(cut, "length", null)));
         t.enqueue(id);
@@ -528,8 +526,7 @@ class LlmExtractionTest {
 
     @Test
     void malformedJsonRepairedByTheRePromptCompletes() {
-        UUID project = t.insertProject("u1", "broker-report");
-        UUID id = t.insertProjectJob("u1", project, REPORT, 3);
+        UUID id = reportJob(3);
         answersInTurn(id, completion("Sure! Here is the JSON: {\"record\": ", "stop", null), answer("broker-report"));
         t.enqueue(id);
         awaitTerminal(id, "completed");
